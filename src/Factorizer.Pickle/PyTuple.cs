@@ -1,0 +1,62 @@
+using System.Collections;
+
+namespace Factorizer.Pickle;
+
+/// <summary>
+/// A Python tuple: an immutable sequence with value equality, so it can be a dict key or set member
+/// the way it can in Python. Lists come back as <see cref="List{T}"/> of <c>object?</c>; tuples as this.
+/// </summary>
+public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
+{
+    private readonly object?[] _items;
+
+    /// <summary>The empty tuple <c>()</c>.</summary>
+    public static PyTuple Empty { get; } = new();
+
+    /// <summary>Makes a tuple of the given items (the array is copied).</summary>
+    public PyTuple(params object?[] items) => _items = (object?[])items.Clone();
+
+    private PyTuple(object?[] items, bool _) => _items = items;
+
+    /// <summary>Wraps an array the caller will not touch again (no copy).</summary>
+    internal static PyTuple Adopt(object?[] items) => items.Length == 0 ? Empty : new PyTuple(items, false);
+
+    public object? this[int index] => _items[index];
+
+    public int Count => _items.Length;
+
+    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_items).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    public bool Equals(PyTuple? other)
+    {
+        if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < _items.Length; i++)
+        {
+            if (!PyEqualityComparer.Instance.Equals(_items[i], other._items[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is PyTuple t && Equals(t);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (object? item in _items)
+        {
+            hash.Add(PyEqualityComparer.Instance.GetHashCode(item!));
+        }
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Python's repr-like text, for messages and debugging.</summary>
+    public override string ToString() => PyRepr.Of(this);
+}
