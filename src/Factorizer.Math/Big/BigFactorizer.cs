@@ -1,0 +1,136 @@
+using System.Numerics;
+using Factorizer.Math.Wide;
+using Factorizer.Math.Word;
+
+namespace Factorizer.Math.Big;
+
+/// <summary>
+/// Factorization of numbers of any size: trial division, then for each cofactor BPSW, a perfect-power check
+/// and Pollard-Brent rho (128-bit Montgomery below 2^128, BigInteger above). A cofactor that drops below
+/// 2^64 is handed to <see cref="WordFactorizer"/>.
+/// </summary>
+internal static class BigFactorizer
+{
+    /// <summary>Trial division uses the odd primes below this bound (563 of them).</summary>
+    private const uint TrialBound = 4096;
+
+    /// <summary>log2(TrialBound): after trial division, n = r^e forces r &gt; TrialBound, so e &lt; bits/12.</summary>
+    private const int TrialBoundBits = 12;
+
+    private static readonly BigInteger TwoTo128 = BigInteger.One << 128;
+
+    /// <summary>
+    /// Products of runs of consecutive trial primes, each below 2^64: one BigInteger remainder per run,
+    /// then cheap word remainders per prime, instead of one BigInteger division per prime.
+    /// </summary>
+    private static readonly (ulong Product, int First, int End)[] TrialGroups = BuildTrialGroups();
+
+    /// <summary>Prime factors of n &gt;= 0, ascending, with multiplicity.</summary>
+    public static BigInteger[] Factor(BigInteger n, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n.Sign, nameof(n));
+        if (n <= ulong.MaxValue)
+        {
+            return Array.ConvertAll(WordFactorizer.Factor((ulong)n), f => (BigInteger)f);
+        }
+        var factors = new List<BigInteger>();
+        n = DivideOutSmallPrimes(n, factors);
+
+        // Work items carry a multiplicity so a perfect power r^e is factored once, not e times.
+        // Every split at least halves the bits of what is pushed, so the stack stays small.
+        var pending = new Stack<(BigInteger Value, int Multiplicity)>();
+        if (!n.IsOne)
+        {
+            pending.Push((n, 1));
+        }
+        Span<ulong> wordFactors = stackalloc ulong[64];
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (BigInteger m, int multiplicity) = pending.Pop();
+            if (m <= ulong.MaxValue)
+            {
+                int count = WordFactorizer.FactorInto((ulong)m, wordFactors);
+                foreach (ulong f in wordFactors[..count])
+                {
+                    AddRepeated(factors, f, multiplicity);
+                }
+            }
+            else if (Bpsw.IsProbablePrime(m))
+            {
+                AddRepeated(factors, m, multiplicity);
+            }
+            else if (IntegerRoot.TryPerfectPower(m, (int)(m.GetBitLength() / TrialBoundBits), out BigInteger root, out int exponent))
+            {
+                pending.Push((root, multiplicity * exponent));
+            }
+            else
+            {
+                BigInteger d = m < TwoTo128
+                    ? (BigInteger)PollardRho128.FindFactor((UInt128)m, cancellationToken)
+                    : PollardRhoBig.FindFactor(m, cancellationToken);
+                pending.Push((d, multiplicity));
+                pending.Push((m / d, multiplicity));
+            }
+        }
+        factors.Sort();
+        return [.. factors];
+    }
+
+    /// <summary>Removes factors 2 and the odd primes below <see cref="TrialBound"/>, recording them; returns the cofactor.</summary>
+    private static BigInteger DivideOutSmallPrimes(BigInteger n, List<BigInteger> factors)
+    {
+        long twos = (long)BigInteger.TrailingZeroCount(n);
+        AddRepeated(factors, 2, (int)twos);
+        n >>= (int)twos;
+        foreach ((ulong product, int first, int end) in TrialGroups)
+        {
+            ulong r = (ulong)(n % product);
+            for (int i = first; i < end; i++)
+            {
+                uint p = SmallPrimes.Odd[i];
+                if (r % p != 0)
+                {
+                    continue;
+                }
+                while (true)
+                {
+                    BigInteger q = BigInteger.DivRem(n, p, out BigInteger rem);
+                    if (!rem.IsZero)
+                    {
+                        break;
+                    }
+                    factors.Add(p);
+                    n = q;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static void AddRepeated(List<BigInteger> factors, BigInteger f, int times)
+    {
+        for (int i = 0; i < times; i++)
+        {
+            factors.Add(f);
+        }
+    }
+
+    private static (ulong Product, int First, int End)[] BuildTrialGroups()
+    {
+        var groups = new List<(ulong, int, int)>();
+        int i = 0;
+        while (i < SmallPrimes.Odd.Length && SmallPrimes.Odd[i] < TrialBound)
+        {
+            int first = i;
+            ulong product = 1;
+            while (i < SmallPrimes.Odd.Length && SmallPrimes.Odd[i] < TrialBound && product <= ulong.MaxValue / SmallPrimes.Odd[i])
+            {
+                product *= SmallPrimes.Odd[i];
+                i++;
+            }
+            groups.Add((product, first, i));
+        }
+        return [.. groups];
+    }
+}

@@ -1,0 +1,131 @@
+using System.Numerics;
+
+namespace Factorizer.Math.Word;
+
+/// <summary>
+/// Factorization and primality of 64-bit numbers: trial division by the primes below
+/// <see cref="TrialPrimeCount"/>'s bound, then Miller-Rabin, then Pollard-Brent rho on what is left.
+/// </summary>
+internal static class WordFactorizer
+{
+    /// <summary>
+    /// How many odd primes trial division tries (those below 1000). More would mostly cost time: a composite
+    /// left over has all factors &gt; 1000, which rho finds in a few dozen steps.
+    /// </summary>
+    public const int TrialPrimeCount = 167;
+
+    /// <summary>The smallest prime trial division does not try; cofactors below its square are prime.</summary>
+    private static readonly ulong FirstUntried = SmallPrimes.Odd[TrialPrimeCount];
+
+    /// <summary>A 64-bit number has at most 64 prime factors counted with multiplicity.</summary>
+    private const int MaxFactors = 64;
+
+    /// <summary>Deterministic primality.</summary>
+    public static bool IsPrime(ulong n)
+    {
+        if (n < 4)
+        {
+            return n >= 2;
+        }
+        if ((n & 1) == 0)
+        {
+            return false;
+        }
+        // A few divisibility tests reject most composites before the far costlier Miller-Rabin.
+        uint[] primes = SmallPrimes.Odd;
+        for (int i = 0; i < 24; i++)
+        {
+            ulong p = primes[i];
+            if (n * SmallPrimes.Inverse[i] <= SmallPrimes.QuotientLimit[i])
+            {
+                return n == p;
+            }
+            if (p * p > n)
+            {
+                return true;
+            }
+        }
+        return MillerRabin64.IsPrimeOdd(n);
+    }
+
+    /// <summary>Prime factors of <paramref name="n"/>, ascending, with multiplicity; empty for 0 and 1.</summary>
+    public static ulong[] Factor(ulong n)
+    {
+        if (n < 2)
+        {
+            return [];
+        }
+        Span<ulong> factors = stackalloc ulong[MaxFactors];
+        int count = FactorInto(n, factors);
+        Span<ulong> found = factors[..count];
+        found.Sort();
+        return found.ToArray();
+    }
+
+    /// <summary>Writes the prime factors of n &gt;= 2 into <paramref name="factors"/> (unordered); returns how many.</summary>
+    public static int FactorInto(ulong n, Span<ulong> factors)
+    {
+        int count = 0;
+        int twos = BitOperations.TrailingZeroCount(n);
+        for (int i = 0; i < twos; i++)
+        {
+            factors[count++] = 2;
+        }
+        n >>= twos;
+
+        uint[] primes = SmallPrimes.Odd;
+        ulong[] inverse = SmallPrimes.Inverse;
+        ulong[] limit = SmallPrimes.QuotientLimit;
+        for (int i = 0; i < TrialPrimeCount; i++)
+        {
+            ulong p = primes[i];
+            if (p * p > n)
+            {
+                break;
+            }
+            // n·p^-1 mod 2^64 is the exact quotient when p divides n, and then it is <= (2^64-1)/p;
+            // when p does not divide n the product lands above that bound.
+            ulong q = n * inverse[i];
+            while (q <= limit[i])
+            {
+                factors[count++] = p;
+                n = q;
+                q = n * inverse[i];
+            }
+        }
+        if (n == 1)
+        {
+            return count;
+        }
+        if (n < FirstUntried * FirstUntried)
+        {
+            // n has no prime factor below FirstUntried (or below a p with p² > n, if the loop stopped
+            // early), so it has no factor up to its square root: it is prime.
+            factors[count++] = n;
+            return count;
+        }
+        return FactorRemaining(n, factors, count);
+    }
+
+    /// <summary>Splits n (no factor below <see cref="FirstUntried"/>) with rho, using an explicit stack.</summary>
+    private static int FactorRemaining(ulong n, Span<ulong> factors, int count)
+    {
+        // Each split pushes two parts of a composite, so the stack never holds more than log2(n) entries.
+        Span<ulong> pending = stackalloc ulong[MaxFactors];
+        int top = 0;
+        pending[top++] = n;
+        while (top > 0)
+        {
+            ulong m = pending[--top];
+            if (m < FirstUntried * FirstUntried || MillerRabin64.IsPrimeOdd(m))
+            {
+                factors[count++] = m;
+                continue;
+            }
+            ulong d = PollardRho64.FindFactor(m, FirstUntried);
+            pending[top++] = d;
+            pending[top++] = m / d;
+        }
+        return count;
+    }
+}
