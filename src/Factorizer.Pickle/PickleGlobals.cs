@@ -28,7 +28,10 @@ public sealed class PickleGlobals
         return new PickleGlobals(copy);
     }
 
-    /// <summary>Looks a global up; Python 2 module names are mapped to Python 3 ones first.</summary>
+    /// <summary>
+    /// Looks a global up by its Python 3 name (the reader maps the Python 2 module names of protocol 2
+    /// pickles, such as <c>__builtin__</c> or <c>Queue</c>, before asking).
+    /// </summary>
     public bool TryGet(string module, string name, out PyClass pyClass) =>
         _classes.TryGetValue((module, name), out pyClass!);
 

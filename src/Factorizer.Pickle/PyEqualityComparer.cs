@@ -1,10 +1,12 @@
+using System.Collections.Frozen;
 using System.Numerics;
 
 namespace Factorizer.Pickle;
 
 /// <summary>
 /// Python's equality for dict keys and set members: numbers compare by value whatever their C# type
-/// (1 == 1L == BigInteger.One == 1.0, True == 1), bytes and tuples by content, everything else by Equals.
+/// (1 == 1L == BigInteger.One == 1.0, True == 1; an int equals a float only when exactly equal), bytes,
+/// tuples and frozensets by content, everything else by Equals.
 /// </summary>
 public sealed class PyEqualityComparer : IEqualityComparer<object?>
 {
@@ -29,11 +31,15 @@ public sealed class PyEqualityComparer : IEqualityComparer<object?>
         }
         if (IsNumber(x) && IsNumber(y))
         {
-            return ToDouble(x) == ToDouble(y);
+            return NumbersEqual(x, y);
         }
         if (x is byte[] bx && y is byte[] by)
         {
             return bx.AsSpan().SequenceEqual(by);
+        }
+        if (x is FrozenSet<object> fx && y is FrozenSet<object> fy)
+        {
+            return fx.Count == fy.Count && fx.All(item => fy.Contains(item));
         }
         return x.Equals(y);
     }
@@ -46,6 +52,9 @@ public sealed class PyEqualityComparer : IEqualityComparer<object?>
                 return 0;
             case long l:
                 return l.GetHashCode();
+            case FrozenSet<object> set:
+                // Order-independent, like Python's frozenset hash.
+                return set.Aggregate(set.Count, (sum, item) => unchecked(sum + GetHashCode(item)));
             case byte[] bytes:
             {
                 var hash = new HashCode();
@@ -86,10 +95,28 @@ public sealed class PyEqualityComparer : IEqualityComparer<object?>
 
     private static bool IsNumber(object value) => value is double or float || TryInteger(value, out _);
 
+    // One side is a float: Python compares an int with a float exactly, not by rounding the int.
+    private static bool NumbersEqual(object x, object y)
+    {
+        double dx = ToDouble(x);
+        double dy = ToDouble(y);
+        if (TryInteger(x, out BigInteger ix))
+        {
+            return IsIntegral(dy) && ix == new BigInteger(dy);
+        }
+        if (TryInteger(y, out BigInteger iy))
+        {
+            return IsIntegral(dx) && iy == new BigInteger(dx);
+        }
+        return dx == dy;
+    }
+
+    private static bool IsIntegral(double d) => double.IsFinite(d) && d == Math.Floor(d);
+
     private static double ToDouble(object value) => value switch
     {
         double d => d,
         float f => f,
-        _ => TryInteger(value, out BigInteger b) ? (double)b : double.NaN,
+        _ => double.NaN,
     };
 }

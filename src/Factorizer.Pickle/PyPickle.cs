@@ -1,23 +1,53 @@
 namespace Factorizer.Pickle;
 
 /// <summary>
-/// Python's <c>pickle.loads</c>/<c>pickle.dumps</c> for the values that travel between manager peers.
-/// The value model (docs/protocol.md, "Values"): None ↔ null, bool, int ↔ long (BigInteger beyond
-/// 64 bits), float ↔ double, str ↔ string, bytes ↔ byte[], tuple ↔ <see cref="PyTuple"/>,
-/// list ↔ <c>List&lt;object?&gt;</c>, dict ↔ <c>Dictionary&lt;object, object?&gt;</c>, set ↔
-/// <c>HashSet&lt;object&gt;</c>, frozenset ↔ <c>FrozenSet&lt;object&gt;</c>, exceptions ↔ <see cref="PyException"/>,
-/// and whatever else <see cref="PickleGlobals"/> maps.
+/// Python's <c>pickle.loads</c>/<c>pickle.dumps</c> for the values that travel between manager peers
+/// (python-manager-protocol.md §5). Nothing of Python ever runs: globals are looked up in a whitelist
+/// (<see cref="PickleGlobals"/>) and built by C# code.
 /// </summary>
+/// <remarks>
+/// <para>The value model, Python ↔ C#:</para>
+/// <list type="table">
+/// <item><term>None</term><description><c>null</c></description></item>
+/// <item><term>bool</term><description><see cref="bool"/></description></item>
+/// <item><term>int</term><description><see cref="long"/>; <see cref="System.Numerics.BigInteger"/> only beyond the
+/// long range (the reader normalizes). The writer takes every C# integer type, <c>Int128</c>/<c>UInt128</c> and
+/// <c>BigInteger</c> and uses CPython's smallest encoding.</description></item>
+/// <item><term>float</term><description><see cref="double"/> (the writer also takes float and Half)</description></item>
+/// <item><term>str</term><description><see cref="string"/> (lone surrogates travel as Python's surrogatepass does)</description></item>
+/// <item><term>bytes, bytearray</term><description><c>byte[]</c> (written as bytes; the writer also takes
+/// <c>ReadOnlyMemory&lt;byte&gt;</c>, <c>Memory&lt;byte&gt;</c> and <c>ArraySegment&lt;byte&gt;</c>)</description></item>
+/// <item><term>tuple</term><description><see cref="PyTuple"/> (the writer also takes ValueTuple/Tuple via <c>ITuple</c>)</description></item>
+/// <item><term>list</term><description><c>List&lt;object?&gt;</c> (the writer takes any <c>IList</c>, arrays included)</description></item>
+/// <item><term>dict</term><description><c>Dictionary&lt;object, object?&gt;</c> with <see cref="PyEqualityComparer"/>
+/// (the writer takes any <c>IDictionary</c> or <c>IReadOnlyDictionary&lt;object, object?&gt;</c>). A None key is
+/// refused by the reader, since C# dictionaries cannot hold one.</description></item>
+/// <item><term>set</term><description><c>HashSet&lt;object&gt;</c> with <see cref="PyEqualityComparer"/> (the writer
+/// takes any <c>ISet&lt;T&gt;</c>/<c>IReadOnlySet&lt;T&gt;</c>)</description></item>
+/// <item><term>frozenset</term><description><c>FrozenSet&lt;object&gt;</c> (the writer also takes <c>IImmutableSet&lt;T&gt;</c>)</description></item>
+/// <item><term>exceptions</term><description><see cref="PyException"/> (every builtins exception class, <c>queue.Empty</c>,
+/// <c>queue.Full</c>, <c>queue.ShutDown</c>; more with <see cref="PyExceptionClass"/>)</description></item>
+/// <item><term>other classes</term><description>whatever the <see cref="PyClass"/> registered in
+/// <see cref="PickleGlobals"/> builds; the writer writes any <see cref="IPyReducible"/></description></item>
+/// </list>
+/// </remarks>
 public static class PyPickle
 {
     /// <summary>The protocol written by default: 3, which every CPython 3.x reads.</summary>
     public const int DefaultWriteProtocol = 3;
 
-    /// <summary>Reads one pickle. Throws <see cref="UnpicklingException"/> on anything malformed or refused.</summary>
+    /// <summary>
+    /// Reads one pickle (protocols 2–5). Throws <see cref="TruncatedPickleException"/> when the data ends before
+    /// STOP, and <see cref="UnpicklingException"/> on anything else malformed, refused or over a limit.
+    /// </summary>
     public static object? Loads(ReadOnlySpan<byte> data, PickleReadOptions? options = null) =>
         new PickleReader(options ?? PickleReadOptions.Default).Read(data);
 
-    /// <summary>Writes one pickle (protocol 3 or 4, no FRAME, no memo). Throws <see cref="PicklingException"/>.</summary>
+    /// <summary>
+    /// Writes one pickle (protocol 3 or 4, no FRAME, no memo). Throws <see cref="PicklingException"/> for a value
+    /// of another type, one that contains itself, or one nested too deep; <see cref="ArgumentOutOfRangeException"/>
+    /// for another protocol.
+    /// </summary>
     public static byte[] Dumps(object? value, int protocol = DefaultWriteProtocol) =>
         PickleWriter.Write(value, protocol);
 }

@@ -28,8 +28,8 @@ public static class PyRepr
             case null: sb.Append("None"); break;
             case bool b: sb.Append(b ? "True" : "False"); break;
             case string s: sb.Append('\'').Append(s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append('\''); break;
-            case double d: sb.Append(d.ToString("R", CultureInfo.InvariantCulture)); break;
-            case byte[] bytes: sb.Append("b'").Append(Convert.ToHexString(bytes.AsSpan(0, Math.Min(bytes.Length, 64)))).Append(bytes.Length > 64 ? "...'" : "'"); break;
+            case double d: sb.Append(Float(d)); break;
+            case byte[] bytes: AppendBytes(sb, bytes); break;
             case BigInteger big: sb.Append(big.ToString(CultureInfo.InvariantCulture)); break;
             case PyTuple t:
                 AppendItems(sb, "(", t, t.Count == 1 ? ",)" : ")", maxLength, depth);
@@ -53,6 +53,41 @@ public static class PyRepr
             case IFormattable f: sb.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
             default: sb.Append(value); break;
         }
+    }
+
+    // Close to Python's float repr: nan, inf, 1.0 (the exponent threshold differs; fine for messages).
+    private static string Float(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+        string text = d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
+    }
+
+    // Python's bytes repr: printable ASCII as is, the rest as \xNN; long values are cut.
+    private static void AppendBytes(StringBuilder sb, byte[] bytes)
+    {
+        sb.Append("b'");
+        foreach (byte b in bytes.AsSpan(0, Math.Min(bytes.Length, 64)))
+        {
+            switch (b)
+            {
+                case (byte)'\\': sb.Append("\\\\"); break;
+                case (byte)'\'': sb.Append("\\'"); break;
+                case (byte)'\n': sb.Append("\\n"); break;
+                case (byte)'\r': sb.Append("\\r"); break;
+                case (byte)'\t': sb.Append("\\t"); break;
+                case >= 0x20 and < 0x7F: sb.Append((char)b); break;
+                default: sb.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}"); break;
+            }
+        }
+        sb.Append(bytes.Length > 64 ? "...'" : "'");
     }
 
     private static void AppendItems(StringBuilder sb, string open, IEnumerable items, string close, int maxLength, int depth)
