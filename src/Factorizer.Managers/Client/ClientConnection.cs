@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using Factorizer.Managers.Auth;
+using Factorizer.Managers.Wire;
+
+namespace Factorizer.Managers.Client;
+
+/// <summary>An authenticated connection to a manager that carries request/reply pairs.</summary>
+internal sealed class ClientConnection : IAsyncDisposable
+{
+    private readonly MessageChannel _channel;
+    private readonly string _peer;
+
+    private ClientConnection(MessageChannel channel, string peer)
+    {
+        _channel = channel;
+        _peer = peer;
+    }
+
+    /// <summary>Connects (TCP_NODELAY on) and runs the client side of the handshake.</summary>
+    public static async Task<ClientConnection> OpenAsync(ManagerClientOptions options, CancellationToken cancellationToken)
+    {
+        string peer = $"{options.Host}:{options.Port}";
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        MessageChannel? channel = null;
+        try
+        {
+            await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
+            channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), options.MaxFrameLength);
+            await Handshake.RunAsClientAsync(channel.Frames, options.AuthKey, timeout.Token).ConfigureAwait(false);
+            return new ClientConnection(channel, peer);
+        }
+        catch (Exception e)
+        {
+            if (channel is not null)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
+            socket.Dispose();
+            throw e switch
+            {
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    new ManagerConnectionException($"cannot connect to {peer}: no answer within {options.ConnectTimeout.TotalSeconds:0.#} s"),
+                SocketException s => new ManagerConnectionException($"cannot connect to {peer}: {s.Message}", s),
+                IOException io => new ManagerConnectionException($"connection to {peer} broke during the handshake: {io.Message}", io),
+                _ => e,
+            };
+        }
+    }
+
+    /// <summary>Sends one request and reads its reply.</summary>
+    public async Task<Reply> RequestAsync(Request request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.SendAsync(request.ToValue(), cancellationToken).ConfigureAwait(false);
+            return await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
+        {
+            throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads one more reply (a <c>shutdown</c> call gets two).</summary>
+    public async Task<Reply> ReadReplyAsync(CancellationToken cancellationToken)
+    {
+        byte[] frame = await _channel.ReadFrameAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new ManagerConnectionException($"manager {_peer} closed the connection");
+        object? value = MessageChannel.Decode(frame);
+        return Reply.TryParse(value, out Reply? reply)
+            ? reply!
+            : throw new ManagerConnectionException($"manager {_peer} sent a malformed reply");
+    }
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}

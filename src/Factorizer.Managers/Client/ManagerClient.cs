@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Factorizer.Managers.Wire;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Client;
+
+/// <summary>
+/// A client of a manager server (CPython's <c>BaseManager.connect()</c> side). Control calls
+/// (create, incref, decref…) each use a fresh connection as CPython's do; method calls go over
+/// pooled <c>accept_connection</c> channels, one per concurrent caller, so a blocked call never
+/// holds up another. Thread-safe.
+/// </summary>
+public sealed class ManagerClient : IAsyncDisposable
+{
+    private readonly ManagerClientOptions _options;
+    private readonly ConcurrentBag<ClientConnection> _idleChannels = [];
+    private volatile bool _disposed;
+
+    private ManagerClient(ManagerClientOptions options) => _options = options;
+
+    /// <summary>The options this client connects with.</summary>
+    public ManagerClientOptions Options => _options;
+
+    /// <summary>
+    /// Connects to a manager and checks it answers (a <c>dummy</c> call, like <c>BaseManager.connect</c>).
+    /// Throws <see cref="ManagerConnectionException"/> when it cannot be reached and
+    /// <see cref="Auth.ManagerAuthenticationException"/> when the keys differ.
+    /// </summary>
+    public static async Task<ManagerClient> ConnectAsync(ManagerClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var client = new ManagerClient(options);
+        await client.ControlAsync(WireLiterals.Dummy, PyTuple.Empty, cancellationToken).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>Runs one control call on a connection of its own and returns its result.</summary>
+    public async Task<object?> ControlAsync(string function, PyTuple args, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await using ClientConnection connection = await ClientConnection.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.RequestAsync(new Request(null, function, args, new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+        return ReplyDecoder.ResultOf(reply);
+    }
+
+    /// <summary>
+    /// <c>create(typeid, *args)</c>: makes or finds the shared object and holds one reference to it,
+    /// which <see cref="DecRefAsync"/> gives back. Returns its token and exposed method names.
+    /// </summary>
+    public async Task<(Token Token, IReadOnlyList<string> Exposed)> CreateAsync(string typeId, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        object? result = await ControlAsync(WireLiterals.Create, new PyTuple([typeId, .. args]), cancellationToken).ConfigureAwait(false);
+        if (result is not PyTuple { Count: 2 } pair || pair[0] is not string ident || pair[1] is not PyTuple exposed)
+        {
+            throw new RemoteException(WireLiterals.Return, "ProtocolError", $"create returned {PyRepr.Of(result, 80)}", null);
+        }
+        return (new Token(typeId, _options.Host, _options.Port, ident), [.. exposed.OfType<string>()]);
+    }
+
+    /// <summary><c>incref(ident)</c>.</summary>
+    public Task IncRefAsync(string ident, CancellationToken cancellationToken = default) =>
+        ControlAsync(WireLiterals.IncRef, new PyTuple(ident), cancellationToken);
+
+    /// <summary><c>decref(ident)</c>.</summary>
+    public Task DecRefAsync(string ident, CancellationToken cancellationToken = default) =>
+        ControlAsync(WireLiterals.DecRef, new PyTuple(ident), cancellationToken);
+
+    /// <summary>Asks the server to shut down (it may refuse).</summary>
+    public async Task ShutdownServerAsync(CancellationToken cancellationToken = default)
+    {
+        await using ClientConnection connection = await ClientConnection.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.RequestAsync(Request.Of(null, WireLiterals.Shutdown), cancellationToken).ConfigureAwait(false);
+        ReplyDecoder.ResultOf(reply);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> on the object <paramref name="ident"/>. Cancelling closes the
+    /// channel, so the server cancels a blocked call instead of finishing it for nobody.
+    /// </summary>
+    public async Task<object?> CallAsync(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ClientConnection channel = await RentChannelAsync(cancellationToken).ConfigureAwait(false);
+        Reply reply;
+        try
+        {
+            reply = await channel.RequestAsync(new Request(ident, method, args, kwargs ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The channel's state is unknown (a reply may still be on its way): never reuse it.
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        ReturnChannel(channel);
+        return ReplyDecoder.ResultOf(reply);
+    }
+
+    /// <summary>
+    /// A typed proxy for a queue registered as <paramref name="typeId"/> (the seed's <c>get_job_q</c>, or
+    /// <c>get_queue</c> with a name argument). Dispose it to release the server-side reference.
+    /// </summary>
+    public async Task<QueueProxy<T>> GetQueueAsync<T>(string typeId, object?[]? args = null, CancellationToken cancellationToken = default)
+    {
+        (Token token, _) = await CreateAsync(typeId, args ?? [], cancellationToken).ConfigureAwait(false);
+        return new QueueProxy<T>(this, token);
+    }
+
+    private async Task<ClientConnection> RentChannelAsync(CancellationToken cancellationToken)
+    {
+        if (_idleChannels.TryTake(out ClientConnection? idle))
+        {
+            return idle;
+        }
+        ClientConnection channel = await ClientConnection.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Reply reply = await channel.RequestAsync(Request.Of(null, WireLiterals.AcceptConnection, _options.ConnectionName), cancellationToken).ConfigureAwait(false);
+            ReplyDecoder.ResultOf(reply);
+            return channel;
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void ReturnChannel(ClientConnection channel)
+    {
+        _idleChannels.Add(channel);
+        if (_disposed && _idleChannels.TryTake(out ClientConnection? late))
+        {
+            _ = late.DisposeAsync();
+        }
+    }
+
+    /// <summary>Closes the pooled call channels (proxies should be disposed first).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        while (_idleChannels.TryTake(out ClientConnection? channel))
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

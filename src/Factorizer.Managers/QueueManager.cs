@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Factorizer.Managers.Client;
+using Factorizer.Managers.Queues;
+using Factorizer.Managers.Server;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers;
+
+/// <summary>
+/// The front door for apps: register named shared objects (queues first), start serving them over
+/// CPython's manager protocol, or connect to a manager as a client. For example:
+/// <code>
+/// var manager = new QueueManager(key);
+/// LocalQueue&lt;object?&gt; jobs = manager.RegisterQueue("get_job_q");
+/// manager.Start(new IPEndPoint(IPAddress.Any, 5000));
+/// // elsewhere:
+/// await using ManagerClient client = await QueueManager.ConnectAsync("host", 5000, key);
+/// await using QueueProxy&lt;long[]&gt; q = await client.GetQueueAsync&lt;long[]&gt;("get_job_q");
+/// </code>
+/// </summary>
+public sealed class QueueManager : IAsyncDisposable
+{
+    private readonly ReadOnlyMemory<byte> _authKey;
+    private readonly TypeRegistry.Builder _registry = new();
+    private ManagerServer? _server;
+
+    /// <summary>Makes a manager with the shared secret <paramref name="authKey"/>.</summary>
+    public QueueManager(ReadOnlyMemory<byte> authKey) => _authKey = authKey;
+
+    /// <summary>Largest request frame the server accepts, in bytes.</summary>
+    public long MaxFrameLength { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Time a connection gets to authenticate.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether clients may stop the server with <c>shutdown</c>.</summary>
+    public bool AllowRemoteShutdown { get; init; } = true;
+
+    /// <summary>Receives one line per notable server event.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>The running server, once started.</summary>
+    public ManagerServer Server => _server ?? throw new InvalidOperationException("the manager is not started");
+
+    /// <summary>Registers a new queue under <paramref name="typeId"/> (the seed's <c>register('get_job_q', callable=lambda: q)</c>) and returns it.</summary>
+    public LocalQueue<object?> RegisterQueue(string typeId, int maxSize = 0)
+    {
+        var queue = new LocalQueue<object?>(maxSize);
+        RegisterQueue(typeId, new SharedQueue(queue));
+        return queue;
+    }
+
+    /// <summary>Registers a shared queue object under <paramref name="typeId"/>; every <c>create</c> returns this one.</summary>
+    public QueueManager RegisterQueue(string typeId, SharedQueue queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return Register(typeId, (args, _) => args.Count == 0 ? queue
+            : throw PythonErrorException.TypeError($"{typeId}() takes no arguments ({args.Count} given)"));
+    }
+
+    /// <summary>
+    /// Registers the <c>get_queue(name)</c> pattern: one queue per distinct name argument, made on first
+    /// use. Returns a lookup so the host app can reach the same queues.
+    /// </summary>
+    public Func<string, LocalQueue<object?>> RegisterNamedQueues(string typeId, int maxSize = 0)
+    {
+        var queues = new ConcurrentDictionary<string, SharedQueue>(StringComparer.Ordinal);
+        SharedQueue Lookup(string name) => queues.GetOrAdd(name, _ => new SharedQueue(new LocalQueue<object?>(maxSize)));
+        Register(typeId, (args, kwargs) =>
+        {
+            object? name = args.Count == 1 ? args[0] : kwargs.GetValueOrDefault("name");
+            return name is string s ? Lookup(s)
+                : throw PythonErrorException.TypeError($"{typeId}() takes one str argument, the queue name");
+        });
+        return name => Lookup(name).Queue;
+    }
+
+    /// <summary>Registers any shared object factory (Python's <c>register(typeid, callable)</c>).</summary>
+    public QueueManager Register(string typeId, SharedObjectFactory factory)
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("register every typeid before Start");
+        }
+        _registry.Add(typeId, factory);
+        return this;
+    }
+
+    /// <summary>Starts serving on <paramref name="endPoint"/> (port 0 picks a free port); returns the bound address.</summary>
+    public IPEndPoint Start(IPEndPoint endPoint)
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("the manager is already started");
+        }
+        _server = new ManagerServer(new ManagerServerOptions
+        {
+            AuthKey = _authKey,
+            Registry = _registry.Build(),
+            MaxFrameLength = MaxFrameLength,
+            HandshakeTimeout = HandshakeTimeout,
+            AllowRemoteShutdown = AllowRemoteShutdown,
+            Log = Log,
+        });
+        return _server.Start(endPoint);
+    }
+
+    /// <summary>Connects to a manager (ours or CPython's) as a client.</summary>
+    public static Task<ManagerClient> ConnectAsync(string host, int port, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken = default) =>
+        ManagerClient.ConnectAsync(new ManagerClientOptions { Host = host, Port = port, AuthKey = authKey }, cancellationToken);
+
+    /// <summary>Stops the server, if started.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Factorizer.Managers.Server;
+
+/// <summary>
+/// A manager server: accepts TCP connections, authenticates each, and serves control calls and
+/// method calls on the registered shared objects (docs/protocol.md §3). Every connection runs on
+/// its own async session; a blocked call holds no thread and never blocks another connection.
+/// </summary>
+public sealed class ManagerServer : IAsyncDisposable
+{
+    private readonly ManagerServerOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<long, ServerSession> _sessions = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TcpListener? _listener;
+    private Task? _acceptLoop;
+    private long _nextSessionId;
+
+    /// <summary>Makes a server; call <see cref="Start"/> to listen.</summary>
+    public ManagerServer(ManagerServerOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    internal ObjectTable Objects { get; } = new();
+
+    internal ManagerServerOptions Options => _options;
+
+    /// <summary>The bound address (with the real port when started on port 0).</summary>
+    public IPEndPoint EndPoint => (IPEndPoint?)_listener?.LocalEndpoint ?? throw new InvalidOperationException("the server is not started");
+
+    /// <summary>Completes when the server has stopped (by <see cref="StopAsync"/> or a remote <c>shutdown</c>).</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>Open connections now.</summary>
+    public int ConnectionCount => _sessions.Count;
+
+    /// <summary>Number of shared objects with live references (<c>number_of_objects</c>).</summary>
+    public int ObjectCount => Objects.Count;
+
+    /// <summary>Connections that are in the method-call loop (one per client thread or worker).</summary>
+    public IReadOnlyList<SessionInfo> CallSessions =>
+        [.. _sessions.Values.Where(s => s.Info.Name is not null).Select(s => s.Info)];
+
+    /// <summary>Binds <paramref name="endPoint"/> and starts accepting. Returns the bound address.</summary>
+    public IPEndPoint Start(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("the server is already started");
+        }
+        var listener = new TcpListener(endPoint);
+        if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            listener.Server.DualMode = true;
+        }
+        listener.Start(backlog: 512);
+        _listener = listener;
+        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        return EndPoint;
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                Log($"accept failed: {e.Message}");
+                continue;
+            }
+            if (_sessions.Count >= _options.MaxConnections)
+            {
+                Log($"connection from {socket.RemoteEndPoint} refused: {_options.MaxConnections} connections already open");
+                socket.Dispose();
+                continue;
+            }
+            socket.NoDelay = true;
+            long id = Interlocked.Increment(ref _nextSessionId);
+            var session = new ServerSession(this, socket, id);
+            _sessions[id] = session;
+            _ = RunSessionAsync(session, stopping);
+        }
+    }
+
+    private async Task RunSessionAsync(ServerSession session, CancellationToken stopping)
+    {
+        try
+        {
+            await session.RunAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A session must never take the server down; its peer is cut off and logged.
+            Log($"connection {session.Info}: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            _sessions.TryRemove(session.Info.Id, out _);
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Requests a stop from a session's <c>shutdown</c> call (after its replies are sent).</summary>
+    internal void RequestStop() => _ = StopAsync();
+
+    /// <summary>Stops listening, cancels blocked calls, and closes every connection.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        foreach (ServerSession session in _sessions.Values)
+        {
+            session.Abort();
+        }
+        _stopped.TrySetResult();
+    }
+
+    internal void Log(string message) => _options.Log?.Invoke(message);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Factorizer.Managers.Server;
+
+/// <summary>Settings of a <see cref="ManagerServer"/>.</summary>
+public sealed record ManagerServerOptions
+{
+    /// <summary>The shared secret (raw bytes, never sent). An empty key still runs the handshake, as CPython does.</summary>
+    public required ReadOnlyMemory<byte> AuthKey { get; init; }
+
+    /// <summary>The typeids served.</summary>
+    public required TypeRegistry Registry { get; init; }
+
+    /// <summary>Largest request frame accepted after the handshake, in bytes; a bigger one closes that connection.</summary>
+    public long MaxFrameLength { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Time a new connection gets to complete the handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open connections allowed at once; connections past it are closed at once.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Whether the <c>shutdown</c> control call may stop the server (CPython allows it).</summary>
+    public bool AllowRemoteShutdown { get; init; } = true;
+
+    /// <summary>Receives one line per notable event (refused peers, protocol errors). Never given the key.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Sockets;
+using Factorizer.Managers.Auth;
+using Factorizer.Managers.Framing;
+using Factorizer.Managers.Wire;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Server;
+
+/// <summary>
+/// One accepted connection: handshake, then one control request (docs/protocol.md §3.1–3.2), or,
+/// after <c>accept_connection</c>, the sequential method-call loop (§3.3).
+/// </summary>
+internal sealed class ServerSession : IAsyncDisposable
+{
+    private readonly ManagerServer _server;
+    private readonly Socket _socket;
+    private readonly MessageChannel _channel;
+
+    public ServerSession(ManagerServer server, Socket socket, long id)
+    {
+        _server = server;
+        _socket = socket;
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        Info = new SessionInfo(id, remote?.Address.ToString() ?? "?", remote?.Port ?? 0);
+        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength);
+    }
+
+    public SessionInfo Info { get; }
+
+    private ObjectTable Objects => _server.Objects;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        if (!await AuthenticateAsync(stopping).ConfigureAwait(false))
+        {
+            return;
+        }
+        byte[]? frame = await _channel.ReadFrameAsync(stopping).ConfigureAwait(false);
+        if (frame is null)
+        {
+            return;
+        }
+        if (!TryDecodeRequest(frame, out Request? request, out Reply? failure, out bool truncated))
+        {
+            if (!truncated)
+            {
+                await SendAsync(failure!, stopping).ConfigureAwait(false);
+            }
+            return;
+        }
+        await HandleControlAsync(request!, stopping).ConfigureAwait(false);
+    }
+
+    private async Task<bool> AuthenticateAsync(CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(_server.Options.HandshakeTimeout);
+        try
+        {
+            await Handshake.RunAsServerAsync(_channel.Frames, _server.Options.AuthKey, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            _server.Log($"connection from {Info}: handshake not completed within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s; closed");
+        }
+        catch (ManagerAuthenticationException e)
+        {
+            _server.Log($"connection from {Info}: authentication failed: {e.Message}; closed");
+        }
+        catch (IOException e)
+        {
+            _server.Log($"connection from {Info}: handshake broken off: {e.Message}");
+        }
+        return false;
+    }
+
+    /// <summary>One control request (CPython's <c>Server.public</c>), one reply; then the connection closes.</summary>
+    private async Task HandleControlAsync(Request request, CancellationToken stopping)
+    {
+        switch (request.Method)
+        {
+            case WireLiterals.AcceptConnection:
+                Info.Name = request.Args.Count > 0 && request.Args[0] is string name ? name : "unnamed";
+                await SendAsync(Reply.None, stopping).ConfigureAwait(false);
+                await new CallLoop(_server, _channel, Info).RunAsync(stopping).ConfigureAwait(false);
+                return;
+            case WireLiterals.Shutdown when _server.Options.AllowRemoteShutdown:
+                // CPython replies twice: once from shutdown() itself, once from the request handler.
+                await SendAsync(Reply.None, stopping).ConfigureAwait(false);
+                await SendAsync(Reply.None, stopping).ConfigureAwait(false);
+                _server.Log($"shutdown requested by {Info}");
+                _server.RequestStop();
+                return;
+            default:
+                await SendAsync(Control(request), stopping).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private Reply Control(Request request) => request.Method switch
+    {
+        WireLiterals.Create => Create(request),
+        WireLiterals.IncRef => WithIdent(request, ident => Objects.IncRef(ident)),
+        WireLiterals.DecRef => WithIdent(request, ident => Objects.DecRef(ident)),
+        WireLiterals.GetMethods => GetMethods(request),
+        WireLiterals.DebugInfo => Reply.Return(Objects.DebugInfo()),
+        WireLiterals.NumberOfObjects => Reply.Return((long)Objects.Count),
+        WireLiterals.Dummy => Reply.None,
+        _ => Reply.Traceback(PythonTraceback.Format("AssertionError", $"'{request.Method}' unrecognized", "_handle_request")),
+    };
+
+    private Reply Create(Request request)
+    {
+        if (request.Args.Count < 1 || request.Args[0] is not string typeId)
+        {
+            return Reply.Traceback(PythonTraceback.Format("TypeError", "create() missing required argument 'typeid'", "create"));
+        }
+        if (!_server.Options.Registry.TryGet(typeId, out SharedObjectFactory? factory))
+        {
+            return Reply.Traceback(PythonTraceback.Format("KeyError", $"'{typeId}'", "create"));
+        }
+        ISharedObject obj;
+        try
+        {
+            obj = factory(new PyTuple([.. request.Args.Skip(1)]), request.Kwargs);
+        }
+        catch (PythonErrorException e)
+        {
+            return Reply.Traceback(PythonTraceback.Format(e.Error.Name, e.Error.Message, "create"));
+        }
+        string ident = Objects.AddReference(obj, typeId);
+        return Reply.Return(new PyTuple(ident, new PyTuple([.. obj.ExposedMethods])));
+    }
+
+    private Reply GetMethods(Request request)
+    {
+        if (request.Args.Count == 1 && request.Args[0] is Token token && Objects.TryGet(token.Id, out ISharedObject obj))
+        {
+            return Reply.Return(new PyTuple([.. obj.ExposedMethods]));
+        }
+        return Reply.Traceback(PythonTraceback.Format("KeyError", "unknown token", "get_methods"));
+    }
+
+    private static Reply WithIdent(Request request, Func<string, bool> action)
+    {
+        if (request.Args.Count != 1 || request.Args[0] is not string ident)
+        {
+            return Reply.Traceback(PythonTraceback.Format("TypeError", $"{request.Method}() takes exactly one ident", request.Method));
+        }
+        return action(ident) ? Reply.None : Reply.Traceback(PythonTraceback.Format("KeyError", $"'{ident}'", request.Method));
+    }
+
+    /// <summary>
+    /// Decodes a request frame. A truncated pickle is CPython's EOFError: the connection just closes.
+    /// Anything else malformed gets a #TRACEBACK.
+    /// </summary>
+    internal static bool TryDecodeRequest(byte[] frame, out Request? request, out Reply? failure, out bool truncated)
+    {
+        request = null;
+        failure = null;
+        truncated = false;
+        object? value;
+        try
+        {
+            value = MessageChannel.Decode(frame);
+        }
+        catch (TruncatedPickleException)
+        {
+            truncated = true;
+            return false;
+        }
+        catch (UnpicklingException e)
+        {
+            failure = Reply.Traceback(PythonTraceback.Format("_pickle.UnpicklingError", e.Message, "recv"));
+            return false;
+        }
+        if (!Request.TryParse(value, out request, out string? error))
+        {
+            failure = Reply.Traceback(PythonTraceback.Format(error!.Split(':')[0], error[(error.IndexOf(':', StringComparison.Ordinal) + 2)..], "serve_client"));
+            return false;
+        }
+        return true;
+    }
+
+    private ValueTask SendAsync(Reply reply, CancellationToken cancellationToken) =>
+        _channel.SendAsync(reply.ToValue(), cancellationToken);
+
+    /// <summary>Closes the socket now (server stopping); a pending read or write fails and the session ends.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+        _socket.Dispose();
+    }
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}

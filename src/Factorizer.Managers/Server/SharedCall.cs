@@ -1,0 +1,42 @@
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Server;
+
+/// <summary>One method call on a shared object, with who made it.</summary>
+/// <param name="Method">The exposed method name.</param>
+/// <param name="Args">Positional arguments.</param>
+/// <param name="Kwargs">Keyword arguments.</param>
+/// <param name="Caller">The session the call arrived on.</param>
+public sealed record SharedCall(string Method, PyTuple Args, IReadOnlyDictionary<string, object?> Kwargs, SessionInfo Caller)
+{
+    /// <summary>
+    /// Python-style argument binding: the value of parameter <paramref name="name"/> at
+    /// <paramref name="position"/>, given positionally or by keyword, else <paramref name="defaultValue"/>.
+    /// </summary>
+    public object? Arg(int position, string name, object? defaultValue)
+    {
+        bool positional = position < Args.Count;
+        bool keyword = Kwargs.TryGetValue(name, out object? value);
+        if (positional && keyword)
+        {
+            throw PythonErrorException.TypeError($"{Method}() got multiple values for argument '{name}'");
+        }
+        return positional ? Args[position] : keyword ? value : defaultValue;
+    }
+
+    /// <summary>Rejects surplus positional arguments and unknown keywords, as Python would.</summary>
+    public void CheckArity(params string[] parameters)
+    {
+        if (Args.Count > parameters.Length)
+        {
+            throw PythonErrorException.TypeError($"{Method}() takes at most {parameters.Length} arguments ({Args.Count} given)");
+        }
+        foreach (string key in Kwargs.Keys)
+        {
+            if (Array.IndexOf(parameters, key) < 0)
+            {
+                throw PythonErrorException.TypeError($"{Method}() got an unexpected keyword argument '{key}'");
+            }
+        }
+    }
+}

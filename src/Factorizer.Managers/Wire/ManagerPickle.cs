@@ -1,0 +1,15 @@
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Wire;
+
+/// <summary>The pickle settings of the manager protocol: the standard whitelist plus Token and RemoteError.</summary>
+public static class ManagerPickle
+{
+    /// <summary>Globals a manager peer may send.</summary>
+    public static PickleGlobals Globals { get; } = PickleGlobals.Default
+        .With(Token.Module, Token.ClassName, new Token.PyClassEntry())
+        .With(RemoteErrorValue.Module, RemoteErrorValue.ClassName, new RemoteErrorValue.PyClassEntry());
+
+    /// <summary>Reader options used for every message.</summary>
+    public static PickleReadOptions ReadOptions { get; } = new(Globals);
+}

@@ -1,0 +1,34 @@
+using Factorizer.Managers.Framing;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Wire;
+
+/// <summary>
+/// Frames carrying one pickle each, after the handshake: the connection layer both the server
+/// sessions and the client use. Reads are capped at <see cref="MaxFrameLength"/> bytes.
+/// </summary>
+internal sealed class MessageChannel(Stream stream, long maxFrameLength) : IAsyncDisposable
+{
+    /// <summary>The frame layer (the handshake runs on it directly).</summary>
+    public FrameStream Frames { get; } = new(stream);
+
+    /// <summary>Largest frame accepted after the handshake.</summary>
+    public long MaxFrameLength { get; } = maxFrameLength;
+
+    /// <summary>Reads one frame; null at a clean end of stream.</summary>
+    public ValueTask<byte[]?> ReadFrameAsync(CancellationToken cancellationToken) =>
+        Frames.ReadFrameAsync(MaxFrameLength, cancellationToken);
+
+    /// <summary>Decodes a frame's pickle with the manager whitelist.</summary>
+    public static object? Decode(byte[] frame) => PyPickle.Loads(frame, ManagerPickle.ReadOptions);
+
+    /// <summary>Pickles and sends one value.</summary>
+    public ValueTask SendAsync(object? value, CancellationToken cancellationToken) =>
+        Frames.WriteFrameAsync(PyPickle.Dumps(value), cancellationToken);
+
+    /// <summary>Sends an already pickled value.</summary>
+    public ValueTask SendPickledAsync(byte[] pickle, CancellationToken cancellationToken) =>
+        Frames.WriteFrameAsync(pickle, cancellationToken);
+
+    public ValueTask DisposeAsync() => Frames.DisposeAsync();
+}
