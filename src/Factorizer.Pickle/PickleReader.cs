@@ -198,7 +198,7 @@ internal sealed class PickleReader
             return BinaryPrimitives.ReadInt64LittleEndian(buffer);
         }
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+        return big >= long.MinValue && big <= long.MaxValue ? (object)(long)big : big;
     }
 
     private void LoadUnicode(ref PickleInput input, ulong length) => Push(PyUtf8.Decode(input.Take(length)));

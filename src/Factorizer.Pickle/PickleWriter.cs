@@ -90,7 +90,7 @@ internal sealed class PickleWriter
             case PyTuple tuple: Tuple(tuple, depth); break;
             case IPyReducible reducible: Reduction(reducible.ToReduction(), depth); break;
             case ITuple tuple: Tuple(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToList(), depth); break;
-            case IDictionary dict: Dict(dict.Cast<DictionaryEntry>().Select(e => (e.Key, e.Value)), depth); break;
+            case IDictionary dict: Dict(Entries(dict), depth); break;
             case IReadOnlyDictionary<object, object?> dict: Dict(dict.Select(e => (e.Key, e.Value)), depth); break;
             case IList list: List(list.Cast<object?>(), depth); break;
             case IEnumerable items when SetKind(value.GetType()) is { } frozen: Set(items.Cast<object?>().ToList(), frozen, depth); break;
@@ -230,6 +230,17 @@ internal sealed class PickleWriter
                 Value(item, depth);
             }
             Op(Opcodes.Appends);
+        }
+    }
+
+    // IEnumerable.GetEnumerator of a generic Dictionary yields KeyValuePairs; only the
+    // IDictionaryEnumerator gives DictionaryEntry for every IDictionary.
+    private static IEnumerable<(object Key, object? Value)> Entries(IDictionary dict)
+    {
+        IDictionaryEnumerator e = dict.GetEnumerator();
+        while (e.MoveNext())
+        {
+            yield return (e.Key, e.Value);
         }
     }
 
