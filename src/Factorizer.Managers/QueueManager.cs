@@ -37,6 +37,9 @@ public sealed class QueueManager : IAsyncDisposable
     /// <summary>Whether clients may stop the server with <c>shutdown</c>.</summary>
     public bool AllowRemoteShutdown { get; init; } = true;
 
+    /// <summary>Called when a client connection has closed (see <see cref="ManagerServerOptions.SessionClosed"/>).</summary>
+    public Action<SessionInfo>? SessionClosed { get; init; }
+
     /// <summary>Receives one line per notable server event.</summary>
     public Action<string>? Log { get; init; }
 
@@ -102,6 +105,7 @@ public sealed class QueueManager : IAsyncDisposable
             HandshakeTimeout = HandshakeTimeout,
             AllowRemoteShutdown = AllowRemoteShutdown,
             Log = Log,
+            SessionClosed = SessionClosed,
         });
         return _server.Start(endPoint);
     }

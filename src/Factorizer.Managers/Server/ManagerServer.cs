@@ -108,6 +108,7 @@ public sealed class ManagerServer : IAsyncDisposable
         {
             _sessions.TryRemove(session.Info.Id, out _);
             await session.DisposeAsync().ConfigureAwait(false);
+            NotifyClosed(session.Info);
         }
     }
 
@@ -133,6 +134,18 @@ public sealed class ManagerServer : IAsyncDisposable
             session.Abort();
         }
         _stopped.TrySetResult();
+    }
+
+    private void NotifyClosed(SessionInfo info)
+    {
+        try
+        {
+            _options.SessionClosed?.Invoke(info);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log($"session-closed handler failed for {info}: {e.Message}");
+        }
     }
 
     internal void Log(string message) => _options.Log?.Invoke(message);

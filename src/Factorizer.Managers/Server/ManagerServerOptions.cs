@@ -21,6 +21,12 @@ public sealed record ManagerServerOptions
     /// <summary>Whether the <c>shutdown</c> control call may stop the server (CPython allows it).</summary>
     public bool AllowRemoteShutdown { get; init; } = true;
 
+    /// <summary>
+    /// Called once when a connection has closed and its last call has finished (after any reply), so
+    /// an app can hand back work the peer took and never finished.
+    /// </summary>
+    public Action<SessionInfo>? SessionClosed { get; init; }
+
     /// <summary>Receives one line per notable event (refused peers, protocol errors). Never given the key.</summary>
     public Action<string>? Log { get; init; }
 }
