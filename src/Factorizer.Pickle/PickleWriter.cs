@@ -167,7 +167,8 @@ internal sealed class PickleWriter
     private void Float(double d)
     {
         Op(Opcodes.BinFloat);
-        BinaryPrimitives.WriteDoubleBigEndian(Span(8), d);
+        // .NET's NaN has the sign bit set; write CPython's float('nan') (7ff8...) so the bytes match.
+        BinaryPrimitives.WriteDoubleBigEndian(Span(8), double.IsNaN(d) ? BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000) : d);
     }
 
     private void Text(string s)
