@@ -1,0 +1,88 @@
+using System.Numerics;
+
+namespace Factorizer.Math.Tests;
+
+public class FactorizationVerifierTests
+{
+    [Fact]
+    public void Verify_CorrectFactorizationInAnyOrder_ReturnsTrue()
+    {
+        Assert.True(FactorizationVerifier.Verify(12, [2, 2, 3], out string? reason));
+        Assert.Null(reason);
+        Assert.True(FactorizationVerifier.Verify(12, [3, 2, 2], out reason));
+        Assert.Null(reason);
+        Assert.True(FactorizationVerifier.Verify(13, [13], out _));
+    }
+
+    [Fact]
+    public void Verify_WrongProduct_ReturnsFalseWithProduct()
+    {
+        Assert.False(FactorizationVerifier.Verify(13, [2, 2, 3], out string? reason));
+        Assert.Equal("product 12 != 13", reason);
+    }
+
+    [Fact]
+    public void Verify_CompositeFactor_ReturnsFalseNamingIt()
+    {
+        Assert.False(FactorizationVerifier.Verify(12, [4, 3], out string? reason));
+        Assert.Equal("4 is not prime", reason);
+        Assert.False(FactorizationVerifier.Verify(12, [1, 2, 2, 3], out reason));
+        Assert.Equal("1 is not prime", reason);
+        Assert.False(FactorizationVerifier.Verify(-12, [-2, 2, 3], out _));
+    }
+
+    [Fact]
+    public void Verify_ZeroAndOne_OnlyEmptyListIsValid()
+    {
+        Assert.True(FactorizationVerifier.Verify(0, [], out string? reason));
+        Assert.Null(reason);
+        Assert.True(FactorizationVerifier.Verify(1, [], out reason));
+        Assert.Null(reason);
+        Assert.False(FactorizationVerifier.Verify(0, [0], out reason));
+        Assert.NotNull(reason);
+        Assert.False(FactorizationVerifier.Verify(1, [1], out reason));
+        Assert.NotNull(reason);
+    }
+
+    [Fact]
+    public void Verify_EmptyListForNumberAboveOne_ReturnsFalse()
+    {
+        Assert.False(FactorizationVerifier.Verify(7, [], out string? reason));
+        Assert.Equal("product 1 != 7", reason);
+    }
+
+    [Fact]
+    public void Verify_NegativeNumber_ReturnsFalse()
+    {
+        Assert.False(FactorizationVerifier.Verify(-6, [2, 3], out string? reason));
+        Assert.Contains("negative", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_NullFactors_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => FactorizationVerifier.Verify(6, null!, out _));
+    }
+
+    [Fact]
+    public void Verify_BigNumbers_UsesBpswBeyond64Bits()
+    {
+        BigInteger m89 = (BigInteger.One << 89) - 1, m127 = (BigInteger.One << 127) - 1;
+        Assert.True(FactorizationVerifier.Verify(m89 * m127 * 2, [m127, 2, m89], out _));
+        // A strong pseudoprime to every prime base up to 37 is still rejected as a factor.
+        BigInteger spsp = BigInteger.Parse("318665857834031151167461", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(FactorizationVerifier.Verify(spsp, [spsp], out string? reason));
+        Assert.Equal("318665857834031151167461 is not prime", reason);
+    }
+
+    [Fact]
+    public void Verify_OurFactorizations_AreAccepted()
+    {
+        var random = new Random(11);
+        for (int i = 0; i < 500; i++)
+        {
+            BigInteger n = (BigInteger)TestNumbers.RandomBits(random, 64) * TestNumbers.RandomBits(random, random.Next(2, 30));
+            Assert.True(FactorizationVerifier.Verify(n, PrimeFactorizer.Factor(n), out string? reason), reason);
+        }
+    }
+}
