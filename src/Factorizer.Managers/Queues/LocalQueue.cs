@@ -233,11 +233,9 @@ public sealed class LocalQueue<T> : IQueue<T>
 
     private T TakeLocked()
     {
-        if (_returned.Count > 0)
-        {
-            return _returned.Pop();
-        }
-        T item = _items.Dequeue();
+        // A requeued item frees room and lowers the count like any other: fall through to the
+        // putter and drain-waiter bookkeeping below.
+        T item = _returned.Count > 0 ? _returned.Pop() : _items.Dequeue();
         // Room was made: move the oldest blocked putter's item in.
         while (_putters.First is { } first && !IsFullLocked)
         {
