@@ -1,20 +1,28 @@
 namespace Factorizer.Math.Word;
 
 /// <summary>
-/// Deterministic Miller-Rabin for 64-bit odd numbers. Bases {2, 7, 61} are exact below 2^32
-/// (Jaeschke 1993); the 7 bases of Jim Sinclair (2011) are exact below 2^64.
+/// Deterministic Miller-Rabin for 64-bit odd numbers, with the fewest bases known to be exact for the size:
+/// {2, 7, 61} below 4,759,123,141 and {2, 13, 23, 1662803} below 1,122,004,669,633 (Jaeschke 1993), and the
+/// 7 bases of Jim Sinclair (2011) for everything below 2^64. Every base costs one modular exponentiation,
+/// and primes pay for all of them, so the 4-base set makes the ~10^12 seed workload ~40% cheaper.
 /// </summary>
 internal static class MillerRabin64
 {
-    private static readonly ulong[] BasesBelow2To32 = [2, 7, 61];
+    private const ulong ThreeBasesLimit = 4_759_123_141;
 
-    private static readonly ulong[] BasesBelow2To64 = [2, 325, 9375, 28178, 450775, 9780504, 1795265022];
+    private const ulong FourBasesLimit = 1_122_004_669_633;
+
+    private static readonly ulong[] ThreeBases = [2, 7, 61];
+
+    private static readonly ulong[] FourBases = [2, 13, 23, 1_662_803];
+
+    private static readonly ulong[] SevenBases = [2, 325, 9375, 28178, 450775, 9780504, 1795265022];
 
     /// <summary>Exact primality of odd <paramref name="n"/> &gt;= 3 (no trial division; callers do that).</summary>
     public static bool IsPrimeOdd(ulong n)
     {
         var mont = new Montgomery64(n);
-        ulong[] bases = n < (1UL << 32) ? BasesBelow2To32 : BasesBelow2To64;
+        ulong[] bases = n < ThreeBasesLimit ? ThreeBases : n < FourBasesLimit ? FourBases : SevenBases;
         ulong d = n - 1;
         int s = System.Numerics.BitOperations.TrailingZeroCount(d);
         d >>= s;

@@ -26,6 +26,8 @@ public class PrimalityTests
     [InlineData(8321UL)]
     [InlineData(3_215_031_751UL)]        // strong pseudoprime to bases 2, 3, 5, 7
     [InlineData(3_825_123_056_546_413_051UL)] // strong pseudoprime to bases 2..23
+    [InlineData(4_759_123_141UL)]             // strong pseudoprime to bases 2, 7, 61
+    [InlineData(1_122_004_669_633UL)]         // strong pseudoprime to bases 2, 13, 23, 1662803
     [InlineData(561UL)]                  // Carmichael numbers
     [InlineData(41_041UL)]
     [InlineData(ulong.MaxValue)]
