@@ -27,6 +27,11 @@ internal sealed class PickleReader
     // structure is refused while it is built instead of overflowing the stack of whoever walks it later.
     private readonly Dictionary<object, int> _depths = new(ReferenceEqualityComparer.Instance);
 
+    // Mutable containers (and class instances) already put inside another: if one of them deepens later,
+    // its parents' counts are stale and the finished value is measured again (DepthCheck).
+    private readonly HashSet<object> _placed = new(ReferenceEqualityComparer.Instance);
+    private bool _depthsStale;
+
     // Which whitelisted class made each instance, for BUILD, and the memo slots that hold such an
     // instance, so a BUILD that returns a new object can replace it there without scanning the memo.
     private readonly Dictionary<object, PyClass> _madeBy = new(ReferenceEqualityComparer.Instance);
@@ -62,7 +67,7 @@ internal sealed class PickleReader
             _opcode = input.ReadByte();
             if (_opcode == Opcodes.Stop)
             {
-                return Pop();
+                return LoadStop();
             }
             Execute(ref input);
         }
@@ -130,6 +135,16 @@ internal sealed class PickleReader
             default:
                 throw Fail($"invalid load key 0x{_opcode:x2}: not a pickle opcode");
         }
+    }
+
+    private object? LoadStop()
+    {
+        object? result = Pop();
+        if (_depthsStale)
+        {
+            Guard(() => { DepthCheck.Verify(result, _options.MaxDepth); return 0; });
+        }
+        return result;
     }
 
     private void LoadProto(ref PickleInput input)
@@ -387,7 +402,7 @@ internal sealed class PickleReader
             throw Fail($"NEWOBJ_EX keyword arguments must be a dict, got {PyValues.TypeName(kwargs)}");
         }
         object? result = Guard(() => global.Class!.NewObject(tuple, dict));
-        Push(Track(result, global.Class!, Math.Max(DepthOf(tuple), DepthOf(dict)) + 1));
+        Push(Track(result, global.Class!, Math.Max(DepthOf(tuple), Place(dict)) + 1));
     }
 
     private void LoadBuild()
@@ -399,7 +414,7 @@ internal sealed class PickleReader
             throw Fail($"BUILD on a {PyValues.TypeName(instance)}, which no whitelisted class made");
         }
         object? built = Guard(() => pyClass.Build(instance, state));
-        int depth = Math.Max(DepthOf(instance), DepthOf(state) + 1);
+        int depth = Math.Max(DepthOf(instance), Place(state) + 1);
         if (ReferenceEquals(built, instance))
         {
             Deepen(instance, depth);
@@ -534,14 +549,26 @@ internal sealed class PickleReader
         _ => _depths.GetValueOrDefault(value),
     };
 
+    // Every caller puts the items inside a new or existing container, so they are "placed" from now on.
     private int DepthOfItems(object?[] items)
     {
         int max = 0;
         foreach (object? item in items)
         {
-            max = Math.Max(max, DepthOf(item));
+            max = Math.Max(max, Place(item));
         }
         return max + 1;
+    }
+
+    /// <summary>Notes that <paramref name="item"/> now sits inside another value; returns its depth.</summary>
+    private int Place(object? item)
+    {
+        int depth = DepthOf(item);
+        if (depth > 0 && item is not (PyTuple or FrozenSet<object>))
+        {
+            _placed.Add(item!);
+        }
+        return depth;
     }
 
     private T Register<T>(T container, int depth) where T : notnull
@@ -556,9 +583,11 @@ internal sealed class PickleReader
         {
             throw Fail($"containers nested more than {_options.MaxDepth} deep (MaxDepth)");
         }
-        if (depth > _depths.GetValueOrDefault(container))
+        int old = _depths.GetValueOrDefault(container);
+        if (depth > old)
         {
             _depths[container] = depth;
+            _depthsStale |= old > 0 && _placed.Contains(container);
         }
     }
 

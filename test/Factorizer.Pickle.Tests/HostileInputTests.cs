@@ -158,6 +158,42 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Loads_ChainDeepenedAfterNestingThroughMemo_ThrowsDepthLimitError()
+    {
+        // L0 = []; then for each level i: push memo[i], append a new memoized list to it, pop. Each list
+        // is put inside its parent while still empty and only grows afterwards.
+        var data = new List<byte> { 0x80, 3, (byte)']', 0x94 };
+        for (uint i = 0; i < 100_000; i++)
+        {
+            data.Add((byte)'j');
+            data.AddRange(BitConverter.GetBytes(i));
+            data.AddRange([(byte)']', 0x94, (byte)'a', (byte)'0']);
+        }
+        data.Add((byte)'.');
+
+        var e = Assert.Throws<UnpicklingException>(() => PyPickle.Loads(data.ToArray()));
+
+        Assert.Contains("MaxDepth", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Loads_SelfContainingList_IsAcceptedLikePython()
+    {
+        var list = Assert.IsType<List<object?>>(PyPickle.Loads(Hex.Bytes("8002 5d 71 00 68 00 61 2e")));
+
+        Assert.Same(list, Assert.Single(list));
+    }
+
+    [Fact]
+    public void Loads_SharedListDeepenedAfterNestingButShallow_IsAccepted()
+    {
+        // [a, a] where a grows after being placed: measured again at STOP, and still shallow.
+        var outer = Assert.IsType<List<object?>>(PyPickle.Loads(Hex.Bytes("8004 5d 5d 94 61 68 00 5d 61 30 2e")));
+
+        Assert.IsType<List<object?>>(Assert.Single(Assert.IsType<List<object?>>(Assert.Single(outer))));
+    }
+
+    [Fact]
     public void Loads_NestingAtTheLimit_IsAccepted()
     {
         var options = PickleReadOptions.Default with { MaxDepth = 5 };

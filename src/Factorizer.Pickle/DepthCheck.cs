@@ -1,0 +1,79 @@
+using System.Collections;
+using System.Collections.Frozen;
+
+namespace Factorizer.Pickle;
+
+/// <summary>
+/// Measures how deeply a finished value nests, without recursion, for the rare pickle whose containers
+/// grew after being put inside another (through the memo), where the reader's running count can fall
+/// short. Cycles (legal in Python: a list that contains itself) are not followed twice.
+/// </summary>
+internal static class DepthCheck
+{
+    /// <summary>Throws when <paramref name="root"/> nests deeper than <paramref name="maxDepth"/>.</summary>
+    public static void Verify(object? root, int maxDepth)
+    {
+        if (Children(root) is not { } rootChildren)
+        {
+            return;
+        }
+        var heights = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
+        var onPath = new HashSet<object>(ReferenceEqualityComparer.Instance) { root! };
+        var path = new Stack<Frame>();
+        path.Push(new Frame(root!, rootChildren.GetEnumerator()));
+        while (path.Count > 0)
+        {
+            Frame frame = path.Peek();
+            if (frame.Children.MoveNext())
+            {
+                object? child = frame.Children.Current;
+                if (child is null || onPath.Contains(child))
+                {
+                    continue;
+                }
+                if (heights.TryGetValue(child, out int known))
+                {
+                    frame.Best = Math.Max(frame.Best, known);
+                }
+                else if (Children(child) is { } grandChildren)
+                {
+                    if (path.Count >= maxDepth)
+                    {
+                        throw TooDeep(maxDepth);
+                    }
+                    onPath.Add(child);
+                    path.Push(new Frame(child, grandChildren.GetEnumerator()));
+                }
+                continue;
+            }
+            path.Pop();
+            onPath.Remove(frame.Node);
+            int height = frame.Best + 1;
+            heights[frame.Node] = height;
+            if (path.TryPeek(out Frame? parent))
+            {
+                parent.Best = Math.Max(parent.Best, height);
+            }
+        }
+    }
+
+    private static UnpicklingException TooDeep(int maxDepth) =>
+        new($"containers nested more than {maxDepth} deep (MaxDepth)");
+
+    private static IEnumerable? Children(object? value) => value switch
+    {
+        PyTuple or List<object?> or HashSet<object> or FrozenSet<object> => (IEnumerable)value,
+        Dictionary<object, object?> dict => dict.Keys.Concat(dict.Values),
+        PyException e => e.State is null ? e.Args : e.Args.Concat(e.State.Values),
+        _ => null,
+    };
+
+    private sealed class Frame(object node, IEnumerator children)
+    {
+        public object Node { get; } = node;
+
+        public IEnumerator Children { get; } = children;
+
+        public int Best { get; set; }
+    }
+}
