@@ -1,1 +1,59 @@
-return 1;
+using Factorizer.Work.Cli;
+using Factorizer.Work.Jobs;
+using Factorizer.Work.Serving;
+using Factorizer.Work.Supervision;
+using FactorServer;
+
+// factor-server: see ServerSettings.Help. Thin: parse, build the run, map the outcome to an exit code.
+if (args.Length > 0 && args[0] == WorkerCommand.Verb)
+{
+    return await ProgramShell.RunAsync("factor-server worker", args, ct => WorkerCommand.RunAsync(args[1..], ct));
+}
+return await ProgramShell.RunAsync("factor-server", args, async ct =>
+{
+    ServerSettings settings = ServerSettings.Parse(args);
+    if (settings.ShowHelp)
+    {
+        Console.Out.Write(ServerSettings.Help);
+        return ExitCodes.Success;
+    }
+    string key = settings.AuthKey ?? AuthKeySource.NewKey();
+    if (settings.AuthKey is null)
+    {
+        Console.Error.WriteLine($"factor-server: no --authkey given; using the random key {key} (give it to clients with --authkey)");
+    }
+    using NumberSource numbers = settings.Input is { } input
+        ? NumberSource.FromFile(input)
+        : NumberSource.Generate(settings.Start, settings.Step, settings.Count);
+    await using TextWriter output = OpenOutput(settings.Output);
+    var options = new FactorRunOptions
+    {
+        Bind = settings.Bind,
+        Port = settings.Port,
+        AuthKey = key,
+        ChunkSize = settings.ChunkSize,
+        Procs = settings.Procs,
+        ProgressInterval = settings.ProgressInterval,
+        ProgressOnTerminal = !Console.IsErrorRedirected,
+        DescribeLocalWorker = (slot, port) => SelfLauncher.Describe(
+            WorkerCommand.Arguments("127.0.0.1", port, $"factor-server@{Environment.MachineName}:{Environment.ProcessId}/w{slot}", TimeSpan.FromSeconds(10)), key),
+    };
+    var run = new FactorRun(options, numbers, output, message => Console.Error.WriteLine($"factor-server: {message}"));
+    return await run.RunAsync(ct);
+});
+
+static TextWriter OpenOutput(string? path)
+{
+    if (path is null or "-")
+    {
+        return new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+    }
+    try
+    {
+        return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        throw new UsageException($"cannot write --output '{path}': {e.Message}", e);
+    }
+}

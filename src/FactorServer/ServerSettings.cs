@@ -1,0 +1,116 @@
+using System.Net;
+using System.Numerics;
+using Factorizer.Work.Cli;
+
+namespace FactorServer;
+
+/// <summary>factor-server's command line, parsed and checked.</summary>
+internal sealed record ServerSettings
+{
+    public const string Help = """
+        Usage: factor-server [options]
+
+        Hosts the job and result queues, feeds chunks of numbers to factor-client workers (and to
+        the seed's Python clients), verifies every result, and writes "n: p1 p2 ..." lines in input
+        order, like GNU factor.
+
+        Numbers (one of):
+          --input FILE|-        whitespace-separated non-negative integers of any size ('-': stdin)
+          --start N --step S --count C
+                                generate C numbers N, N+S, ... (default 999999999999, 2, 1000)
+        Network:
+          --port P              TCP port to listen on (default 5000; 0 picks a free port)
+          --bind ADDRESS        address to listen on (default 0.0.0.0, all interfaces)
+          --authkey KEY         shared secret; or --authkey-file FILE, or FACTOR_AUTHKEY in the
+                                environment. Without one, a random key is made and printed.
+        Work:
+          --chunk-size N        numbers per chunk (default 43, the seed's)
+          --procs K             also start K local worker processes (default 0: remote clients only)
+          --output FILE         where to write the results (default stdout)
+          --progress-interval S seconds between progress lines when stderr is not a terminal (default 5)
+          --verbose             show stack traces on errors
+          --help                show this help
+
+        Exit codes: 0 all numbers done and verified; 1 runtime failure; 2 bad usage or bad input.
+        """;
+
+    private static readonly string[] ValueOptions =
+        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval"];
+
+    private static readonly string[] Flags = ["help", "verbose"];
+
+    public bool ShowHelp { get; init; }
+    public int Port { get; init; } = 5000;
+    public IPAddress Bind { get; init; } = IPAddress.Any;
+    public string? AuthKey { get; init; }
+    public string? Input { get; init; }
+    public BigInteger Start { get; init; } = 999_999_999_999;
+    public BigInteger Step { get; init; } = 2;
+    public long Count { get; init; } = 1000;
+    public int ChunkSize { get; init; } = 43;
+    public string? Output { get; init; }
+    public int Procs { get; init; }
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Parses the command line; <see cref="UsageException"/> on anything wrong.</summary>
+    public static ServerSettings Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        CommandLine line = CommandLine.Parse(args, ValueOptions, Flags);
+        if (line.Has("help"))
+        {
+            return new ServerSettings { ShowHelp = true };
+        }
+        if (line.Has("input") && (line.Has("start") || line.Has("step") || line.Has("count")))
+        {
+            throw new UsageException("give --input or --start/--step/--count, not both");
+        }
+        byte[]? key = AuthKeySource.Resolve(line.Text("authkey"), line.Text("authkey-file"), environment);
+        return new ServerSettings
+        {
+            Port = (int)line.Integer("port", 5000, 0, 65535),
+            Bind = ParseAddress(line.Text("bind")),
+            AuthKey = key is null ? null : System.Text.Encoding.UTF8.GetString(key),
+            Input = line.Text("input"),
+            Start = ParseBig(line, "start", 999_999_999_999, allowNegative: false),
+            Step = ParseBig(line, "step", 2, allowNegative: true),
+            Count = line.Integer("count", 1000, 0, long.MaxValue),
+            ChunkSize = (int)line.Integer("chunk-size", 43, 1, 1_000_000),
+            Output = line.Text("output"),
+            Procs = (int)line.Integer("procs", 0, 0, 1024),
+            ProgressInterval = line.Seconds("progress-interval", TimeSpan.FromSeconds(5)) is { } t && t > TimeSpan.Zero
+                ? t : throw new UsageException("--progress-interval must be more than 0 seconds"),
+        };
+    }
+
+    private static IPAddress ParseAddress(string? text)
+    {
+        if (text is null)
+        {
+            return IPAddress.Any;
+        }
+        if (IPAddress.TryParse(text, out IPAddress? address))
+        {
+            return address;
+        }
+        if (text == "localhost")
+        {
+            return IPAddress.Loopback;
+        }
+        throw new UsageException($"--bind must be an IP address such as 0.0.0.0 or 127.0.0.1, not '{text}'");
+    }
+
+    private static BigInteger ParseBig(CommandLine line, string name, BigInteger defaultValue, bool allowNegative)
+    {
+        string? text = line.Text(name);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+        var style = allowNegative ? System.Globalization.NumberStyles.AllowLeadingSign : System.Globalization.NumberStyles.None;
+        if (text.Length > 10_000 || !BigInteger.TryParse(text, style, System.Globalization.CultureInfo.InvariantCulture, out BigInteger value))
+        {
+            throw new UsageException($"--{name} must be a{(allowNegative ? "n" : " non-negative")} integer, not '{(text.Length > 40 ? text[..40] + "..." : text)}'");
+        }
+        return value;
+    }
+}

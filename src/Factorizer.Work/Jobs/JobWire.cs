@@ -1,0 +1,21 @@
+namespace Factorizer.Work.Jobs;
+
+/// <summary>
+/// The factorizer's contract on the wire, shared with the seed's Python programs: the two queues'
+/// typeids, and the shapes of a job (a Python list of ints) and a result (a dict int → list of ints).
+/// The status object is ours only; Python servers lack it and our workers cope (see WorkerLoop).
+/// </summary>
+public static class JobWire
+{
+    /// <summary>Typeid of the job queue (the seed's).</summary>
+    public const string JobQueue = "get_job_q";
+
+    /// <summary>Typeid of the result queue (the seed's).</summary>
+    public const string ResultQueue = "get_result_q";
+
+    /// <summary>Typeid of factor-server's run status (<see cref="IsFinishedMethod"/>).</summary>
+    public const string Status = "get_status";
+
+    /// <summary>Status method: True once every number is done, so workers may exit.</summary>
+    public const string IsFinishedMethod = "is_finished";
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Factorizer.Work.Serving;
+
+/// <summary>Settings of one factor-server run (parsed from the command line by the program).</summary>
+public sealed record FactorRunOptions
+{
+    /// <summary>Address to listen on.</summary>
+    public IPAddress Bind { get; init; } = IPAddress.Any;
+
+    /// <summary>Port to listen on (0: any free port; the chosen one is logged).</summary>
+    public int Port { get; init; } = 5000;
+
+    /// <summary>The shared secret as text (clients pass the same with --authkey).</summary>
+    public required string AuthKey { get; init; }
+
+    /// <summary>Numbers per chunk (the seed's 43).</summary>
+    public int ChunkSize { get; init; } = 43;
+
+    /// <summary>The job queue is topped up when it falls to this many chunks…</summary>
+    public int LowWatermark { get; init; } = 64;
+
+    /// <summary>…up to this many chunks.</summary>
+    public int HighWatermark { get; init; } = 256;
+
+    /// <summary>Most chunks issued but not yet written out (bounds the reorder buffer).</summary>
+    public int Window { get; init; } = 8192;
+
+    /// <summary>Local worker processes to start (0: none).</summary>
+    public int Procs { get; init; }
+
+    /// <summary>Start info of local worker <c>i</c> given the bound port; required when <see cref="Procs"/> &gt; 0.</summary>
+    public Func<int, int, ProcessStartInfo>? DescribeLocalWorker { get; init; }
+
+    /// <summary>Interval of plain progress lines when stderr is not a terminal.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether stderr is a terminal (progress is then one line rewritten in place).</summary>
+    public bool ProgressOnTerminal { get; init; }
+
+    /// <summary>How long to wait, once done, for workers to see it and disconnect before stopping.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,15 @@
+using Factorizer.Managers.Queues;
+using Factorizer.Managers.Server;
+
+namespace Factorizer.Work.Serving;
+
+/// <summary>The job queue as clients see it: a plain queue, but every take is noted in the ledger.</summary>
+internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledger) : SharedQueue(queue)
+{
+    protected override async ValueTask<object?> GetAsync(SharedCall call, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        object? item = await base.GetAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+        ledger.Taken(item, call.Caller);
+        return item;
+    }
+}

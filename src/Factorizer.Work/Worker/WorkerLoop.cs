@@ -1,0 +1,128 @@
+using Factorizer.Managers.Auth;
+using Factorizer.Managers.Client;
+using Factorizer.Managers.Queues;
+using Factorizer.Pickle;
+using Factorizer.Work.Jobs;
+
+namespace Factorizer.Work.Worker;
+
+/// <summary>
+/// One worker: connect, take chunks from the job queue, factor them, put result dicts, until the
+/// work is finished. Against factor-server, "finished" is its status object's word; against the
+/// seed's Python server (which has none) it is the seed's rule: the job queue is empty.
+/// When the server goes away, the worker reconnects with back-off for up to
+/// <see cref="WorkerOptions.ReconnectFor"/>; the chunk it held is requeued by the server.
+/// </summary>
+public static class WorkerLoop
+{
+    /// <summary>Exit code of a worker that finished its work.</summary>
+    public const int Finished = 0;
+
+    /// <summary>Exit code of a worker that cannot go on (wrong key, server gone for good): not restarted.</summary>
+    public const int Fatal = 1;
+
+    /// <summary>Runs until finished; returns <see cref="Finished"/> or <see cref="Fatal"/>.</summary>
+    public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string where = $"{options.Host}:{options.Port}";
+        DateTime? lostSince = null;
+        TimeSpan backoff = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await DrainAsync(options, () => { lostSince = null; backoff = TimeSpan.FromMilliseconds(200); }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ManagerAuthenticationException e)
+            {
+                options.Log(Cli.ErrorText.Describe(e, where));
+                return Fatal;
+            }
+            catch (Exception e) when (e is IOException && !cancellationToken.IsCancellationRequested)
+            {
+                lostSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - lostSince > options.ReconnectFor)
+                {
+                    options.Log($"{Cli.ErrorText.Describe(e, where)} (gave up after {options.ReconnectFor.TotalSeconds:0} s)");
+                    return Fatal;
+                }
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(System.Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private static async Task<int> DrainAsync(WorkerOptions options, Action connected, CancellationToken cancellationToken)
+    {
+        var clientOptions = new ManagerClientOptions
+        {
+            Host = options.Host,
+            Port = options.Port,
+            AuthKey = options.AuthKey,
+            ConnectionName = options.ConnectionName,
+        };
+        await using ManagerClient client = await ManagerClient.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+        await using QueueProxy<object?> jobs = await client.GetQueueAsync<object?>(JobWire.JobQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using QueueProxy<object?> results = await client.GetQueueAsync<object?>(JobWire.ResultQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
+        string? statusId = await FindStatusAsync(client, cancellationToken).ConfigureAwait(false);
+        connected();
+        try
+        {
+            while (true)
+            {
+                object? chunk;
+                try
+                {
+                    chunk = await jobs.GetAsync(options.PollInterval, cancellationToken).ConfigureAwait(false);
+                }
+                catch (QueueEmptyException)
+                {
+                    if (statusId is null || await IsFinishedAsync(client, statusId, cancellationToken).ConfigureAwait(false))
+                    {
+                        return Finished;
+                    }
+                    continue;
+                }
+                Dictionary<object, object?> result = ChunkFactorizer.Factor(chunk);
+                await results.PutAsync(result, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (statusId is not null)
+            {
+                await ReleaseAsync(client, statusId).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The status object's ident, or null when the server has none (a Python server).</summary>
+    private static async Task<string?> FindStatusAsync(ManagerClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (Managers.Wire.Token token, _) = await client.CreateAsync(JobWire.Status, [], cancellationToken).ConfigureAwait(false);
+            return token.Id;
+        }
+        catch (RemoteException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> IsFinishedAsync(ManagerClient client, string statusId, CancellationToken cancellationToken) =>
+        await client.CallAsync(statusId, JobWire.IsFinishedMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false) is true;
+
+    private static async Task ReleaseAsync(ManagerClient client, string ident)
+    {
+        try
+        {
+            await client.DecRefAsync(ident).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or RemoteException or ManagerAuthenticationException)
+        {
+            // The server is gone or finishing: nothing left to release.
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Factorizer.Work.Worker;
+
+/// <summary>What one worker process needs to drain a server's job queue.</summary>
+/// <param name="Host">Server host.</param>
+/// <param name="Port">Server port.</param>
+/// <param name="AuthKey">Shared secret (from the environment, never argv).</param>
+/// <param name="ConnectionName">Name sent with accept_connection, e.g. <c>factor-client@host:pid/w1</c>.</param>
+/// <param name="ReconnectFor">How long to keep retrying after the server goes away before giving up.</param>
+public sealed record WorkerOptions(string Host, int Port, ReadOnlyMemory<byte> AuthKey, string ConnectionName, TimeSpan ReconnectFor)
+{
+    /// <summary>How long one <c>get</c> waits before the worker asks whether the run is finished.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Receives progress and error lines (stderr in the programs).</summary>
+    public Action<string> Log { get; init; } = _ => { };
+}
