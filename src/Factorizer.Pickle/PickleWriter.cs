@@ -223,14 +223,32 @@ internal sealed class PickleWriter
     private void List(IEnumerable<object?> items, int depth)
     {
         Op(Opcodes.EmptyList);
-        foreach (object?[] batch in items.Chunk(BatchSize))
+        Batched(items, Opcodes.Appends, depth);
+    }
+
+    /// <summary>
+    /// Writes items as MARK … <paramref name="closer"/> batches of at most 1000, as CPython does.
+    /// Counts as it goes (no buffering): collections here are written far more often than they are big.
+    /// </summary>
+    private void Batched(IEnumerable<object?> items, byte closer, int depth)
+    {
+        int inBatch = 0;
+        foreach (object? item in items)
         {
-            Op(Opcodes.Mark);
-            foreach (object? item in batch)
+            if (inBatch == 0)
             {
-                Value(item, depth);
+                Op(Opcodes.Mark);
             }
-            Op(Opcodes.Appends);
+            Value(item, depth);
+            if (++inBatch == BatchSize)
+            {
+                Op(closer);
+                inBatch = 0;
+            }
+        }
+        if (inBatch > 0)
+        {
+            Op(closer);
         }
     }
 
@@ -248,14 +266,23 @@ internal sealed class PickleWriter
     private void Dict(IEnumerable<(object Key, object? Value)> pairs, int depth)
     {
         Op(Opcodes.EmptyDict);
-        foreach ((object Key, object? Value)[] batch in pairs.Chunk(BatchSize))
+        int inBatch = 0;
+        foreach ((object key, object? item) in pairs)
         {
-            Op(Opcodes.Mark);
-            foreach ((object key, object? item) in batch)
+            if (inBatch == 0)
             {
-                Value(key, depth);
-                Value(item, depth);
+                Op(Opcodes.Mark);
             }
+            Value(key, depth);
+            Value(item, depth);
+            if (++inBatch == BatchSize)
+            {
+                Op(Opcodes.SetItems);
+                inBatch = 0;
+            }
+        }
+        if (inBatch > 0)
+        {
             Op(Opcodes.SetItems);
         }
     }
@@ -276,15 +303,7 @@ internal sealed class PickleWriter
         {
             Op(Opcodes.EmptySet);
         }
-        foreach (object?[] batch in items.Chunk(BatchSize))
-        {
-            Op(Opcodes.Mark);
-            foreach (object? item in batch)
-            {
-                Value(item, depth);
-            }
-            Op(frozen ? Opcodes.FrozenSet : Opcodes.AddItems);
-        }
+        Batched(items, frozen ? Opcodes.FrozenSet : Opcodes.AddItems, depth);
     }
 
     private void Reduction(PyReduction reduction, int depth)
