@@ -22,6 +22,14 @@ public static class PyConvert
         {
             return same;
         }
+        if (value is null && default(T) is null)
+        {
+            return default!; // None for a reference or nullable type
+        }
+        if (value is null && default(T) is null)
+        {
+            return default!; // None is null for object?, string?, arrays and other reference or Nullable<T> targets
+        }
         object? converted = Type.GetTypeCode(typeof(T)) switch
         {
             TypeCode.Int64 => ToLong(value),
