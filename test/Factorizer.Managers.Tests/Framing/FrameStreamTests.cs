@@ -123,7 +123,7 @@ public class FrameStreamTests
         byte[] wire = new byte[4 + 300];
         wire[2] = 0x01; // 0x0000012C = 300
         wire[3] = 0x2C;
-        var stream = new ChunkedStream(wire, 1000);
+        var stream = new ChunkedStream(wire, 4); // the reader buffers what one receive brings: deliver 4 bytes at a time
 
         await Assert.ThrowsAsync<FrameException>(() => ReadAsync(new FrameStream(stream), max: 256));
 
@@ -134,7 +134,7 @@ public class FrameStreamTests
     public async Task ReadFrame_HugeLength_RejectedWithoutReadingPayload()
     {
         byte[] wire = [0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4];
-        var stream = new ChunkedStream(wire, 1000);
+        var stream = new ChunkedStream(wire, 4); // the reader buffers what one receive brings: deliver 4 bytes at a time
 
         await Assert.ThrowsAsync<FrameException>(() => ReadAsync(new FrameStream(stream), max: 64L * 1024 * 1024));
 
@@ -145,7 +145,7 @@ public class FrameStreamTests
     public async Task ReadFrame_HugeLargeFormLength_RejectedWithoutReadingPayload()
     {
         byte[] wire = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3];
-        var stream = new ChunkedStream(wire, 1000);
+        var stream = new ChunkedStream(wire, 4); // the reader buffers what one receive brings: deliver 4 bytes at a time
 
         await Assert.ThrowsAsync<FrameException>(() => ReadAsync(new FrameStream(stream), max: long.MaxValue));
 
