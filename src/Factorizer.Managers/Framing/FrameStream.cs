@@ -11,8 +11,13 @@ namespace Factorizer.Managers.Framing;
 public sealed class FrameStream : IAsyncDisposable
 {
     private readonly Stream _stream;
-    private readonly byte[] _header = new byte[12];      // read side only
     private readonly byte[] _writeHeader = new byte[4];  // write side only: a read may be pending meanwhile
+
+    // Read side only. Bytes received but not yet consumed are _readBuffer[_readStart.._readEnd):
+    // one receive usually brings a whole small frame (header and payload), saving a system call per frame.
+    private readonly byte[] _readBuffer = new byte[8192];
+    private int _readStart;
+    private int _readEnd;
 
     /// <summary>Wraps <paramref name="stream"/>; disposing this disposes the stream.</summary>
     public FrameStream(Stream stream) => _stream = stream;
@@ -25,20 +30,24 @@ public sealed class FrameStream : IAsyncDisposable
     /// </summary>
     public async ValueTask<byte[]?> ReadFrameAsync(long maxLength, CancellationToken cancellationToken)
     {
-        int got = await _stream.ReadAtLeastAsync(_header.AsMemory(0, 4), 4, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (got == 0)
+        if (!await FillAsync(4, cancellationToken).ConfigureAwait(false))
         {
-            return null;
-        }
-        if (got < 4)
-        {
+            if (_readEnd == _readStart)
+            {
+                return null;
+            }
             throw new EndOfStreamException("connection closed inside a frame header");
         }
-        long length = BinaryPrimitives.ReadInt32BigEndian(_header);
+        long length = BinaryPrimitives.ReadInt32BigEndian(_readBuffer.AsSpan(_readStart));
+        _readStart += 4;
         if (length == -1)
         {
-            await _stream.ReadExactlyAsync(_header.AsMemory(4, 8), cancellationToken).ConfigureAwait(false);
-            ulong large = BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(4));
+            if (!await FillAsync(8, cancellationToken).ConfigureAwait(false))
+            {
+                throw new EndOfStreamException("connection closed inside a frame header");
+            }
+            ulong large = BinaryPrimitives.ReadUInt64BigEndian(_readBuffer.AsSpan(_readStart));
+            _readStart += 8;
             length = large > long.MaxValue ? long.MaxValue : (long)large;
         }
         else if (length < 0)
@@ -54,8 +63,40 @@ public sealed class FrameStream : IAsyncDisposable
             throw new FrameException($"frame of {length} bytes is too large for this process");
         }
         var payload = new byte[length];
-        await _stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
+        int buffered = (int)System.Math.Min(length, _readEnd - _readStart);
+        _readBuffer.AsSpan(_readStart, buffered).CopyTo(payload);
+        _readStart += buffered;
+        if (buffered < payload.Length)
+        {
+            await _stream.ReadExactlyAsync(payload.AsMemory(buffered), cancellationToken).ConfigureAwait(false);
+        }
         return payload;
+    }
+
+    /// <summary>Makes at least <paramref name="count"/> unread bytes available; false at end of stream.</summary>
+    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_readEnd - _readStart >= count)
+        {
+            return true;
+        }
+        if (_readStart > 0)
+        {
+            // Move the unread tail to the front so the whole buffer is free for the next receive.
+            Buffer.BlockCopy(_readBuffer, _readStart, _readBuffer, 0, _readEnd - _readStart);
+            _readEnd -= _readStart;
+            _readStart = 0;
+        }
+        while (_readEnd < count)
+        {
+            int got = await _stream.ReadAsync(_readBuffer.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
+            if (got == 0)
+            {
+                return false;
+            }
+            _readEnd += got;
+        }
+        return true;
     }
 
     /// <summary>Writes one frame: header and payload, flushed.</summary>

@@ -17,6 +17,7 @@ public sealed class LocalQueue<T> : IQueue<T>
     private readonly List<(int Count, TaskCompletionSource Done)> _drainWaiters = [];
     private TaskCompletionSource? _allDone;
     private int _unfinished; // items put and not yet marked done (task_done)
+    private bool _drained;   // set by DrainWaiters: gets on an empty queue fail at once from then on
 
     /// <summary>Makes a queue holding at most <paramref name="maxSize"/> items (0 or less: unbounded).</summary>
     public LocalQueue(int maxSize = 0) => MaxSize = Math.Max(0, maxSize);
@@ -131,7 +132,7 @@ public sealed class LocalQueue<T> : IQueue<T>
             {
                 return ValueTask.FromResult(TakeLocked());
             }
-            if (timeout == TimeSpan.Zero)
+            if (timeout == TimeSpan.Zero || _drained)
             {
                 throw new QueueEmptyException();
             }
@@ -192,6 +193,27 @@ public sealed class LocalQueue<T> : IQueue<T>
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _drainWaiters.Add((count, done));
             return done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Ends every wait for an item now and from now on: waiting getters, and later getters that find
+    /// the queue empty, get <see cref="QueueEmptyException"/> at once instead of waiting out their
+    /// timeout. Items still queued (and later puts) are served as usual. A producer calls this when
+    /// it will put nothing more, so consumers polling with a timeout learn it without delay.
+    /// </summary>
+    public void DrainWaiters()
+    {
+        List<TaskCompletionSource<T>> waiting;
+        lock (_gate)
+        {
+            _drained = true;
+            waiting = [.. _getters];
+            _getters.Clear();
+        }
+        foreach (TaskCompletionSource<T> getter in waiting)
+        {
+            getter.TrySetException(new QueueEmptyException());
         }
     }
 

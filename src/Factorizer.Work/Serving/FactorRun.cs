@@ -89,6 +89,7 @@ public sealed class FactorRun
             return Cli.ExitCodes.Failure;
         }
         _status.Finish();
+        _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await manager.DisposeAsync().ConfigureAwait(false);
         if (localRun is not null && await Task.WhenAny(localRun, Task.Delay(_options.DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != localRun)
