@@ -34,6 +34,9 @@ public sealed class QueueManager : IAsyncDisposable
     /// <summary>Time a connection gets to authenticate.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Open connections allowed at once.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
     /// <summary>Whether clients may stop the server with <c>shutdown</c>.</summary>
     public bool AllowRemoteShutdown { get; init; } = true;
 
@@ -103,6 +106,7 @@ public sealed class QueueManager : IAsyncDisposable
             Registry = _registry.Build(),
             MaxFrameLength = MaxFrameLength,
             HandshakeTimeout = HandshakeTimeout,
+            MaxConnections = MaxConnections,
             AllowRemoteShutdown = AllowRemoteShutdown,
             Log = Log,
             SessionClosed = SessionClosed,

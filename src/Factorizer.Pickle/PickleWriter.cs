@@ -303,7 +303,18 @@ internal sealed class PickleWriter
         {
             Op(Opcodes.EmptySet);
         }
-        Batched(items, frozen ? Opcodes.FrozenSet : Opcodes.AddItems, depth);
+        if (frozen)
+        {
+            // FROZENSET builds one frozenset from everything above the mark: never split it into batches.
+            Op(Opcodes.Mark);
+            foreach (object? item in items)
+            {
+                Value(item, depth);
+            }
+            Op(Opcodes.FrozenSet);
+            return;
+        }
+        Batched(items, Opcodes.AddItems, depth);
     }
 
     private void Reduction(PyReduction reduction, int depth)

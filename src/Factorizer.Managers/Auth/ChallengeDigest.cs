@@ -55,6 +55,10 @@ public static class ChallengeDigest
         {
             return false;
         }
+        if (name is "sha3_256" && !HMACSHA3_256.IsSupported || name is "sha3_384" && !HMACSHA3_384.IsSupported)
+        {
+            return false; // a digest this platform cannot compute cannot be verified: refuse, don't throw
+        }
         byte[] expected = Compute(name ?? "md5", key, message);
         return CryptographicOperations.FixedTimeEquals(expected, response[macOffset..]);
     }

@@ -122,7 +122,7 @@ public class SharedQueue : ISharedObject
         {
             throw PythonErrorException.ValueError("'timeout' must be a non-negative number");
         }
-        // Python waits at least a moment for get(timeout=0); we treat it as "no wait" like get_nowait.
+        // timeout=0 means no wait, as in CPython (Empty at once when nothing is queued).
         return seconds >= TimeSpan.MaxValue.TotalSeconds / 2 ? null : TimeSpan.FromSeconds(seconds);
     }
 

@@ -36,20 +36,37 @@ internal sealed class ServerSession : IAsyncDisposable
         {
             return;
         }
-        byte[]? frame = await _channel.ReadFrameAsync(stopping).ConfigureAwait(false);
+        byte[]? frame = await ReadFirstRequestAsync(stopping).ConfigureAwait(false);
         if (frame is null)
         {
             return;
         }
         if (!TryDecodeRequest(frame, out Request? request, out Reply? failure, out bool truncated))
         {
-            if (!truncated)
-            {
-                await SendAsync(failure!, stopping).ConfigureAwait(false);
-            }
+            // Unlike the call loop, CPython's request handler answers an empty or truncated pickle too.
+            await SendAsync(truncated ? Reply.Traceback(PythonTraceback.Format("EOFError", "Ran out of input", "_handle_request")) : failure!, stopping).ConfigureAwait(false);
             return;
         }
         await HandleControlAsync(request!, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the one request of a fresh connection, within the handshake timeout again: an
+    /// authenticated peer that goes quiet must not hold a connection slot for ever.
+    /// </summary>
+    private async Task<byte[]?> ReadFirstRequestAsync(CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(_server.Options.HandshakeTimeout);
+        try
+        {
+            return await _channel.ReadFrameAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            _server.Log($"connection from {Info}: no request within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s after the handshake; closed");
+            return null;
+        }
     }
 
     private async Task<bool> AuthenticateAsync(CancellationToken stopping)
@@ -129,6 +146,11 @@ internal sealed class ServerSession : IAsyncDisposable
         catch (PythonErrorException e)
         {
             return Reply.Traceback(PythonTraceback.Format(e.Error.Name, e.Error.Message, "create"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _server.Log($"create('{typeId}') from {Info} failed: {e}");
+            return Reply.Traceback(PythonTraceback.Format("RuntimeError", $"{e.GetType().Name}: {e.Message}", "create"));
         }
         string ident = Objects.AddReference(obj, typeId);
         return Reply.Return(new PyTuple(ident, new PyTuple([.. obj.ExposedMethods])));

@@ -8,7 +8,11 @@ public static class ManagerPickle
     /// <summary>Globals a manager peer may send.</summary>
     public static PickleGlobals Globals { get; } = PickleGlobals.Default
         .With(Token.Module, Token.ClassName, new Token.PyClassEntry())
-        .With(RemoteErrorValue.Module, RemoteErrorValue.ClassName, new RemoteErrorValue.PyClassEntry());
+        .With(RemoteErrorModule, RemoteErrorName, new PyExceptionClass(RemoteErrorModule, RemoteErrorName));
+
+    // CPython's multiprocessing.managers.RemoteError: an exception whose one argument is a traceback text.
+    private const string RemoteErrorModule = "multiprocessing.managers";
+    private const string RemoteErrorName = "RemoteError";
 
     /// <summary>Reader options used for every message.</summary>
     public static PickleReadOptions ReadOptions { get; } = new(Globals);

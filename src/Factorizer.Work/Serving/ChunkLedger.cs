@@ -74,6 +74,22 @@ internal sealed class ChunkLedger
         }
     }
 
+    /// <summary>A take whose reply never reached <paramref name="session"/>: the item is back in the queue, not held.</summary>
+    public void Untake(object? item, SessionInfo session)
+    {
+        lock (_gate)
+        {
+            if (item is not null && _byItem.TryGetValue(item, out Chunk? chunk) && chunk.HolderSession == session.Id)
+            {
+                chunk.HolderSession = null;
+                if (_heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held))
+                {
+                    held.Remove(chunk);
+                }
+            }
+        }
+    }
+
     /// <summary>A session closed: returns the items it held and never finished, for requeueing.</summary>
     public List<object?> Release(SessionInfo session)
     {

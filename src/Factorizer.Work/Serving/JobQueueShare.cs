@@ -12,4 +12,12 @@ internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledge
         ledger.Taken(item, call.Caller);
         return item;
     }
+
+    /// <summary>The base class puts the item back; the ledger must then not count it as held too.</summary>
+    public override ValueTask ReplyLostAsync(SharedCall call, object? result)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ledger.Untake(result, call.Caller);
+        return base.ReplyLostAsync(call, result);
+    }
 }
