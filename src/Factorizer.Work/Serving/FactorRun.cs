@@ -230,9 +230,14 @@ public sealed class FactorRun
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         DateTime deadline = DateTime.UtcNow + _options.DrainTimeout;
-        while (_server!.CallSessions.Count > 0 && DateTime.UtcNow < deadline)
+        while (_server!.CallSessions.Count > 0)
         {
-            await _sessionClosed.WaitAsync(deadline - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+            await _sessionClosed.WaitAsync(left, cancellationToken).ConfigureAwait(false);
         }
     }
 
