@@ -44,10 +44,10 @@ public static class ChunkFactorizer
         var list = new List<object?>(factors.Length);
         foreach (ulong p in factors)
         {
-            list.Add(p <= long.MaxValue ? (long)p : (BigInteger)p);
+            list.Add(p <= long.MaxValue ? (object)(long)p : (BigInteger)p); // (object): else the ?: is BigInteger
         }
         return list;
     }
 
-    private static object? Normalize(BigInteger value) => value <= long.MaxValue ? (long)value : value;
+    private static object? Normalize(BigInteger value) => value <= long.MaxValue ? (object)(long)value : value;
 }

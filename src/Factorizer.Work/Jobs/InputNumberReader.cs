@@ -89,7 +89,7 @@ public sealed class InputNumberReader
             string token = System.Text.Encoding.UTF8.GetString([.. digits]);
             throw new InvalidInputException(Line, (plus ? "+" : "") + (token.Length > 40 ? token[..40] + "..." : token));
         }
-        number = overflow ? BigInteger.Parse(System.Text.Encoding.ASCII.GetString([.. digits]), System.Globalization.CultureInfo.InvariantCulture) : (long)small;
+        number = overflow ? (object)BigInteger.Parse(System.Text.Encoding.ASCII.GetString([.. digits]), System.Globalization.CultureInfo.InvariantCulture) : (long)small;
         return true;
     }
 

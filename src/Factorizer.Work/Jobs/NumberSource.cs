@@ -31,7 +31,8 @@ public abstract class NumberSource : IDisposable
 
     protected virtual void Dispose(bool disposing) { }
 
-    internal static object Normalize(BigInteger value) => value <= long.MaxValue ? (long)value : value;
+    // (object) keeps a long a long: without it the conditional's type is BigInteger and every value is boxed as one.
+    internal static object Normalize(BigInteger value) => value <= long.MaxValue ? (object)(long)value : value;
 
     private sealed class GeneratedNumbers : NumberSource
     {
