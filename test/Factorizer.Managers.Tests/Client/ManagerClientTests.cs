@@ -86,6 +86,9 @@ public class ManagerClientTests
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get.WaitAsync(Timeouts.Short));
+        // Until the server has seen the channel close, a put could still be handed to the abandoned get
+        // (and be lost if the reply write succeeds into the closed socket): wait for the withdrawal.
+        await Timeouts.UntilAsync(() => server.Jobs.WaitingGetters == 0, "the server withdrew the abandoned get");
 
         await jobs.PutAsync(3).AsTask().WaitAsync(Timeouts.Short);
         Assert.Equal(3, await jobs.GetAsync(TimeSpan.Zero).AsTask().WaitAsync(Timeouts.Short));
