@@ -129,7 +129,9 @@ internal sealed class PickleReader
             case Opcodes.Int or Opcodes.Long or Opcodes.String or Opcodes.BinString or Opcodes.ShortBinString
                 or Opcodes.Unicode or Opcodes.Float or Opcodes.Get or Opcodes.Put:
                 throw Fail($"opcode {Opcodes.NameOf(_opcode)} is a protocol 0/1 form that CPython 3 peers never send; refused");
-            case Opcodes.Inst or Opcodes.Obj or Opcodes.PersId or Opcodes.BinPersId or Opcodes.Ext1 or Opcodes.Ext2
+            case Opcodes.Inst or Opcodes.Obj:
+                throw new ForbiddenGlobalException($"opcode {Opcodes.NameOf(_opcode)} instantiates an arbitrary class; refused (offset {_opcodeOffset})");
+            case Opcodes.PersId or Opcodes.BinPersId or Opcodes.Ext1 or Opcodes.Ext2
                 or Opcodes.Ext4 or Opcodes.NextBuffer or Opcodes.ReadOnlyBuffer:
                 throw Fail($"opcode {Opcodes.NameOf(_opcode)} is not supported by this reader; refused");
             default:
@@ -359,7 +361,7 @@ internal sealed class PickleReader
         }
         if (!_options.Globals.TryGet(module, name, out PyClass pyClass))
         {
-            throw Fail($"pickle refers to global '{module}.{name}', which is not on the whitelist; refused");
+            throw new ForbiddenGlobalException($"pickle refers to global '{module}.{name}', which is not on the whitelist; refused (opcode {Opcodes.NameOf(_opcode)} at offset {_opcodeOffset})");
         }
         Push(new PyGlobal(module, name, pyClass));
     }

@@ -32,3 +32,17 @@ public sealed class PicklingException : Exception
 
     public PicklingException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// The pickle asks for something that would run code in Python: a global that is not on the whitelist,
+/// or an opcode that instantiates one (INST, OBJ). Nothing was resolved or called; callers treat the
+/// sender as hostile.
+/// </summary>
+public sealed class ForbiddenGlobalException : UnpicklingException
+{
+    public ForbiddenGlobalException() { }
+
+    public ForbiddenGlobalException(string message) : base(message) { }
+
+    public ForbiddenGlobalException(string message, Exception inner) : base(message, inner) { }
+}

@@ -58,7 +58,7 @@ public sealed class PickleReaderTests
     [InlineData("98", "READONLY_BUFFER")]
     public void Loads_RejectedOpcode_NamesIt(string opcode, string name)
     {
-        var e = Assert.Throws<UnpicklingException>(() => Load("8002 4e", opcode, "0a 0a 2e"));
+        var e = Assert.ThrowsAny<UnpicklingException>(() => Load("8002 4e", opcode, "0a 0a 2e"));
 
         Assert.Contains($"opcode {name} ", e.Message, StringComparison.Ordinal);
         Assert.Contains("refused", e.Message, StringComparison.Ordinal);
@@ -184,7 +184,7 @@ public sealed class PickleReaderTests
         string body = Hex.Global("__builtin__", "set") + "29 52 2e";
 
         Assert.IsType<HashSet<object>>(Load("8002", body));
-        var e = Assert.Throws<UnpicklingException>(() => Load("8003", body));
+        var e = Assert.Throws<ForbiddenGlobalException>(() => Load("8003", body));
         Assert.Contains("'__builtin__.set'", e.Message, StringComparison.Ordinal);
     }
 
@@ -215,7 +215,7 @@ public sealed class PickleReaderTests
     {
         var options = new PickleReadOptions(PickleGlobals.Empty);
 
-        Assert.Throws<UnpicklingException>(() => PyPickle.Loads(Hex.Bytes("8003", Hex.Global("builtins", "ValueError"), "29 52 2e"), options));
+        Assert.Throws<ForbiddenGlobalException>(() => PyPickle.Loads(Hex.Bytes("8003", Hex.Global("builtins", "ValueError"), "29 52 2e"), options));
     }
 
     [Fact]

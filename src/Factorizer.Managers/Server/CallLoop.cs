@@ -37,15 +37,20 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             {
                 return; // EOF: the normal end of a call channel.
             }
-            if (!ServerSession.TryDecodeRequest(frame, out Request? request, out Reply? failure, out bool truncated))
+            RequestProblem problem = ServerSession.DecodeRequest(frame, out Request? request, out Reply? failure);
+            switch (problem)
             {
-                if (truncated)
-                {
+                case RequestProblem.Truncated:
                     return; // CPython: EOFError ends the thread without a reply.
-                }
-                next = ReadAsync(stopping);
-                await SendAsync(failure!, stopping).ConfigureAwait(false);
-                continue;
+                case RequestProblem.Hostile:
+                    // A pickle that would run code is an attack, not a mistake: answer it, then cut the peer off.
+                    server.Log($"connection {caller}: {ServerSession.LastLine(failure!)}; closed");
+                    await TrySendAsync(failure!, stopping).ConfigureAwait(false);
+                    return;
+                case RequestProblem.Malformed:
+                    next = ReadAsync(stopping);
+                    await SendAsync(failure!, stopping).ConfigureAwait(false);
+                    continue;
             }
             using var call = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             next = ReadAsync(stopping);

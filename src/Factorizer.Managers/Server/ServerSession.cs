@@ -41,10 +41,15 @@ internal sealed class ServerSession : IAsyncDisposable
         {
             return;
         }
-        if (!TryDecodeRequest(frame, out Request? request, out Reply? failure, out bool truncated))
+        RequestProblem problem = DecodeRequest(frame, out Request? request, out Reply? failure);
+        if (problem != RequestProblem.None)
         {
+            if (problem == RequestProblem.Hostile)
+            {
+                _server.Log($"connection from {Info}: {LastLine(failure!)}; closed");
+            }
             // Unlike the call loop, CPython's request handler answers an empty or truncated pickle too.
-            await SendAsync(truncated ? Reply.Traceback(PythonTraceback.Format("EOFError", "Ran out of input", "_handle_request")) : failure!, stopping).ConfigureAwait(false);
+            await SendAsync(failure!, stopping).ConfigureAwait(false);
             return;
         }
         await HandleControlAsync(request!, stopping).ConfigureAwait(false);
@@ -175,14 +180,13 @@ internal sealed class ServerSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Decodes a request frame. A truncated pickle is CPython's EOFError: the connection just closes.
-    /// Anything else malformed gets a #TRACEBACK.
+    /// Decodes a request frame. On a problem, <paramref name="failure"/> is the #TRACEBACK to answer
+    /// (CPython closes without one for a truncated pickle in the call loop).
     /// </summary>
-    internal static bool TryDecodeRequest(byte[] frame, out Request? request, out Reply? failure, out bool truncated)
+    internal static RequestProblem DecodeRequest(byte[] frame, out Request? request, out Reply? failure)
     {
         request = null;
         failure = null;
-        truncated = false;
         object? value;
         try
         {
@@ -190,21 +194,25 @@ internal sealed class ServerSession : IAsyncDisposable
         }
         catch (TruncatedPickleException)
         {
-            truncated = true;
-            return false;
+            failure = Reply.Traceback(PythonTraceback.Format("EOFError", "Ran out of input", "recv"));
+            return RequestProblem.Truncated;
         }
         catch (UnpicklingException e)
         {
             failure = Reply.Traceback(PythonTraceback.Format("_pickle.UnpicklingError", e.Message, "recv"));
-            return false;
+            return e is ForbiddenGlobalException ? RequestProblem.Hostile : RequestProblem.Malformed;
         }
         if (!Request.TryParse(value, out request, out string? error))
         {
-            failure = Reply.Traceback(PythonTraceback.Format(error!.Split(':')[0], error[(error.IndexOf(':', StringComparison.Ordinal) + 2)..], "serve_client"));
-            return false;
+            int colon = error!.IndexOf(": ", StringComparison.Ordinal);
+            failure = Reply.Traceback(PythonTraceback.Format(error[..colon], error[(colon + 2)..], "serve_client"));
+            return RequestProblem.Malformed;
         }
-        return true;
+        return RequestProblem.None;
     }
+
+    /// <summary>The <c>Type: message</c> line of a traceback reply, for the log.</summary>
+    internal static string LastLine(Reply reply) => ((string)reply.Payload!).TrimEnd().Split('\n')[^1];
 
     private ValueTask SendAsync(Reply reply, CancellationToken cancellationToken) =>
         _channel.SendAsync(reply.ToValue(), cancellationToken);

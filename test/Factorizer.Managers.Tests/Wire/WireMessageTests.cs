@@ -175,22 +175,23 @@ public class WireMessageTests
     }
 
     [Fact]
-    public void TryDecodeRequest_TruncatedAndGarbageAndValid_Distinguished()
+    public void DecodeRequest_TruncatedGarbageHostileAndValid_Distinguished()
     {
         byte[] valid = PyPickle.Dumps(Request.Of("1", "qsize").ToValue());
 
-        Assert.True(ServerSession.TryDecodeRequest(valid, out Request? request, out _, out _));
+        Assert.Equal(RequestProblem.None, ServerSession.DecodeRequest(valid, out Request? request, out _));
         Assert.Equal("qsize", request!.Method);
 
-        Assert.False(ServerSession.TryDecodeRequest(valid[..^1], out _, out Reply? none, out bool truncated));
-        Assert.True(truncated);
-        Assert.Null(none);
+        Assert.Equal(RequestProblem.Truncated, ServerSession.DecodeRequest(valid[..^1], out _, out Reply? eof));
+        Assert.Contains("EOFError", (string)eof!.Payload!, StringComparison.Ordinal);
 
-        Assert.False(ServerSession.TryDecodeRequest([], out _, out _, out truncated));
-        Assert.True(truncated);
+        Assert.Equal(RequestProblem.Truncated, ServerSession.DecodeRequest([], out _, out _));
 
-        Assert.False(ServerSession.TryDecodeRequest("garbage"u8.ToArray(), out _, out Reply? failure, out truncated));
-        Assert.False(truncated);
+        byte[] system = [0x80, 0x03, .. "cposix\nsystem\n"u8, .. "X\x02\x00\x00\x00id"u8, 0x85, 0x52, 0x2E];
+        Assert.Equal(RequestProblem.Hostile, ServerSession.DecodeRequest(system, out _, out Reply? refused));
+        Assert.Contains("posix.system", (string)refused!.Payload!, StringComparison.Ordinal);
+
+        Assert.Equal(RequestProblem.Malformed, ServerSession.DecodeRequest("garbage"u8.ToArray(), out _, out Reply? failure));
         Assert.Equal(WireLiterals.Traceback, failure!.Kind);
         Assert.Contains("UnpicklingError", (string)failure.Payload!, StringComparison.Ordinal);
     }
