@@ -21,30 +21,21 @@ namespace Factorizer.Managers;
 /// </summary>
 public sealed class QueueManager : IAsyncDisposable
 {
-    private readonly ReadOnlyMemory<byte> _authKey;
+    private readonly ManagerServerOptions _options;
     private readonly TypeRegistry.Builder _registry = new();
     private ManagerServer? _server;
 
-    /// <summary>Makes a manager with the shared secret <paramref name="authKey"/>.</summary>
-    public QueueManager(ReadOnlyMemory<byte> authKey) => _authKey = authKey;
+    /// <summary>Makes a manager with the shared secret <paramref name="authKey"/> and default limits.</summary>
+    public QueueManager(ReadOnlyMemory<byte> authKey)
+        : this(new ManagerServerOptions { AuthKey = authKey })
+    {
+    }
 
-    /// <summary>Largest request frame the server accepts, in bytes.</summary>
-    public long MaxFrameLength { get; init; } = 64L * 1024 * 1024;
-
-    /// <summary>Time a connection gets to authenticate.</summary>
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Open connections allowed at once.</summary>
-    public int MaxConnections { get; init; } = 10_000;
-
-    /// <summary>Whether clients may stop the server with <c>shutdown</c>.</summary>
-    public bool AllowRemoteShutdown { get; init; } = true;
-
-    /// <summary>Called when a client connection has closed (see <see cref="ManagerServerOptions.SessionClosed"/>).</summary>
-    public Action<SessionInfo>? SessionClosed { get; init; }
-
-    /// <summary>Receives one line per notable server event.</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>
+    /// Makes a manager with <paramref name="options"/> (key, limits, log, hooks); the typeids come from
+    /// the Register calls, not from <see cref="ManagerServerOptions.Registry"/>.
+    /// </summary>
+    public QueueManager(ManagerServerOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>The running server, once started.</summary>
     public ManagerServer Server => _server ?? throw new InvalidOperationException("the manager is not started");
@@ -100,17 +91,7 @@ public sealed class QueueManager : IAsyncDisposable
         {
             throw new InvalidOperationException("the manager is already started");
         }
-        _server = new ManagerServer(new ManagerServerOptions
-        {
-            AuthKey = _authKey,
-            Registry = _registry.Build(),
-            MaxFrameLength = MaxFrameLength,
-            HandshakeTimeout = HandshakeTimeout,
-            MaxConnections = MaxConnections,
-            AllowRemoteShutdown = AllowRemoteShutdown,
-            Log = Log,
-            SessionClosed = SessionClosed,
-        });
+        _server = new ManagerServer(_options with { Registry = _registry.Build() });
         return _server.Start(endPoint);
     }
 

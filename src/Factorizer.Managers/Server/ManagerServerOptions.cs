@@ -6,8 +6,8 @@ public sealed record ManagerServerOptions
     /// <summary>The shared secret (raw bytes, never sent). An empty key still runs the handshake, as CPython does.</summary>
     public required ReadOnlyMemory<byte> AuthKey { get; init; }
 
-    /// <summary>The typeids served.</summary>
-    public required TypeRegistry Registry { get; init; }
+    /// <summary>The typeids served (none by default; <see cref="QueueManager"/> fills it from its Register calls).</summary>
+    public TypeRegistry Registry { get; init; } = new TypeRegistry.Builder().Build();
 
     /// <summary>Largest request frame accepted after the handshake, in bytes; a bigger one closes that connection.</summary>
     public long MaxFrameLength { get; init; } = 64L * 1024 * 1024;

@@ -52,12 +52,13 @@ public sealed class FactorRun
     /// <summary>Runs to completion; returns the exit code (0 all verified, 1 some failure).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        await using var manager = new QueueManager(Encoding.UTF8.GetBytes(_options.AuthKey))
+        await using var manager = new QueueManager(new ManagerServerOptions
         {
+            AuthKey = Encoding.UTF8.GetBytes(_options.AuthKey),
             AllowRemoteShutdown = false,
             SessionClosed = OnSessionClosed,
             Log = _log,
-        };
+        });
         manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger));
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(Accept));
         manager.Register(JobWire.Status, (_, _) => _status);

@@ -1,4 +1,5 @@
 using Factorizer.Managers.Client;
+using Factorizer.Managers.Server;
 using Factorizer.Managers.Tests.Support;
 using Factorizer.Managers.Wire;
 
@@ -43,7 +44,7 @@ public class ShutdownTests
     [Fact]
     public async Task Shutdown_NotAllowed_RefusedAndServerKeepsRunning()
     {
-        var manager = new QueueManager(TestServer.DefaultKey) { AllowRemoteShutdown = false };
+        var manager = new QueueManager(new ManagerServerOptions { AuthKey = TestServer.DefaultKey, AllowRemoteShutdown = false });
         manager.RegisterQueue("get_job_q");
         await using (manager)
         {

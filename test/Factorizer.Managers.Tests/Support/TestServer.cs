@@ -64,8 +64,9 @@ public sealed class TestServer : IAsyncDisposable
     {
         key ??= DefaultKey;
         List<string> log = [];
-        var manager = new QueueManager(key)
+        var manager = new QueueManager(new ManagerServerOptions
         {
+            AuthKey = key,
             HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10),
             MaxFrameLength = maxFrameLength ?? 64L * 1024 * 1024,
             Log = line =>
@@ -75,7 +76,7 @@ public sealed class TestServer : IAsyncDisposable
                     log.Add(line);
                 }
             },
-        };
+        });
         LocalQueue<object?> jobs = manager.RegisterQueue("get_job_q", jobsMaxSize);
         LocalQueue<object?> results = manager.RegisterQueue("get_result_q");
         Func<string, LocalQueue<object?>> named = manager.RegisterNamedQueues("get_queue");
