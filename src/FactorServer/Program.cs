@@ -17,15 +17,16 @@ return await ProgramShell.RunAsync("factor-server", args, async ct =>
         Console.Out.Write(ServerSettings.Help);
         return ExitCodes.Success;
     }
+    using NumberSource numbers = settings.Input is { } input
+        ? NumberSource.FromFile(input)
+        : NumberSource.Generate(settings.Start, settings.Step, settings.Count);
+    await using TextWriter output = OpenOutput(settings.Output);
+    // Announced only once the input and output are good, so a usage error stays one line.
     string key = settings.AuthKey ?? AuthKeySource.NewKey();
     if (settings.AuthKey is null)
     {
         Console.Error.WriteLine($"factor-server: no --authkey given; using the random key {key} (give it to clients with --authkey)");
     }
-    using NumberSource numbers = settings.Input is { } input
-        ? NumberSource.FromFile(input)
-        : NumberSource.Generate(settings.Start, settings.Step, settings.Count);
-    await using TextWriter output = OpenOutput(settings.Output);
     var options = new FactorRunOptions
     {
         Bind = settings.Bind,
