@@ -8,7 +8,7 @@ namespace Factorizer.Programs.Tests.Support;
 /// Starts the real factor-server and factor-client (their .dll files are copied next to the test
 /// assembly by the project references) under the <c>dotnet</c> host, and the seed's Python ports.
 /// </summary>
-internal static partial class Programs
+internal static partial class TestPrograms
 {
     /// <summary>Longest wait for a program to start listening or print its READY line.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);

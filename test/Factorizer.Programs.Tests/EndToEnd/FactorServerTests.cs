@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using Factorizer.Programs.Tests.Support;
+using Factorizer.TestSupport;
+
+namespace Factorizer.Programs.Tests.EndToEnd;
+
+/// <summary>factor-server as a real process, alone (--procs K local workers), compared with GNU factor.</summary>
+public class FactorServerTests
+{
+    private static void AssertOneErrorLine(ProcessResult result, string program)
+    {
+        string[] lines = TestPrograms.Lines(result.StdErr);
+        Assert.True(lines.Length == 1, $"expected one line on stderr:\n{result}");
+        Assert.StartsWith(program + ": ", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_GeneratedNumbersWithTwoLocalWorkers_MatchesGnuFactor()
+    {
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--count", "400", "--chunk-size", "20", "--procs", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(await GnuFactor.RunAsync(TestPrograms.AsInput(TestPrograms.SeedNumbers(400))), result.StdOut);
+        Assert.Contains("per-client summary", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("factor-server@", result.StdErr, StringComparison.Ordinal); // the local workers' row
+    }
+
+    [Fact]
+    public async Task Run_MixedInputFile_MatchesGnuFactorExactly()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("in.txt"), TestNumbers.Mixed);
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--input", dir.File("in.txt"), "--chunk-size", "3", "--procs", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(await GnuFactor.RunAsync(TestNumbers.Mixed), result.StdOut);
+    }
+
+    [Fact]
+    public async Task Run_InputFromStdin_MatchesGnuFactor()
+    {
+        string input = TestPrograms.AsInput(TestPrograms.SeedNumbers(100)) + "0\n1\n18446744073709551617\n";
+        await using ChildProcess server = TestPrograms.StartLocalServer("--input", "-", "--procs", "1", "--chunk-size", "7");
+        await server.StandardInput.WriteAsync(input);
+        server.StandardInput.Close();
+        ProcessResult result = await server.WaitAsync(TestPrograms.RunTimeout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(await GnuFactor.RunAsync(input), result.StdOut);
+    }
+
+    [Fact]
+    public async Task Run_OutputFile_WritesResultsThereAndNothingToStdout()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("out.txt");
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--count", "100", "--start", "1", "--step", "1", "--output", output, "--procs", "1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.StdOut);
+        string expected = await GnuFactor.RunAsync(string.Concat(Enumerable.Range(1, 100).Select(i => $"{i}\n")));
+        Assert.Equal(expected, File.ReadAllText(output));
+    }
+
+    [Fact]
+    public async Task Run_NoAuthKey_MakesOneAndTheLocalWorkersGetIt()
+    {
+        ProcessResult result = await TestPrograms.RunServerAsync("--bind", "127.0.0.1", "--port", "0", "--count", "50", "--procs", "1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches("no --authkey given; using the random key [0-9a-f]{32}", result.StdErr);
+        Assert.Equal(50, TestPrograms.Lines(result.StdOut).Length);
+    }
+
+    [Theory]
+    [InlineData("--count", "0")]
+    [InlineData("--input", "EMPTY")]
+    public async Task Run_NoNumbers_ExitsZeroWithEmptyOutput(string option, string value)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("empty.txt"), "\n \n");
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, option, value == "EMPTY" ? dir.File("empty.txt") : value);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.StdOut);
+    }
+
+    [Fact]
+    public async Task Run_BadTokenOnLine3_ExitsTwoNamingLine3WithNothingOnStdout()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("in.txt"), "10 20\n30\n40 4x2 50\n60\n");
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--input", dir.File("in.txt"), "--procs", "2");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.StdOut);
+        AssertOneErrorLine(result, "factor-server");
+        Assert.Contains("line 3", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("'4x2'", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadTokenOnStdin_ExitsTwo()
+    {
+        await using ChildProcess server = TestPrograms.StartLocalServer("--input", "-");
+        await server.StandardInput.WriteAsync("1\n2\n-3\n");
+        server.StandardInput.Close();
+        ProcessResult result = await server.WaitAsync(TestPrograms.RunTimeout);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.StdOut);
+        Assert.Contains("line 3: '-3' is not a non-negative integer", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--port", "http")]
+    [InlineData("--port")]
+    [InlineData("--procs", "-1")]
+    [InlineData("--count", "5", "--input", "x.txt")]
+    [InlineData("--procs", "1", "--procs", "2")]
+    [InlineData("numbers.txt")]
+    [InlineData("--input", "/nonexistent/numbers.txt")]
+    [InlineData("--output", "/nonexistent/dir/out.txt", "--count", "1")]
+    [InlineData("--authkey", "a", "--authkey-file", "b")]
+    [InlineData("--authkey-file", "/nonexistent/key")]
+    public async Task Run_BadUsage_ExitsTwoWithOneLine(params string[] args)
+    {
+        ProcessResult result = await TestPrograms.RunServerAsync(args);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.StdOut);
+        AssertOneErrorLine(result, "factor-server");
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_ExitsOneWithOneLine()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        ProcessResult result = await TestPrograms.RunServerAsync("--bind", "127.0.0.1", "--port", $"{port}", "--authkey", TestPrograms.Key, "--count", "1");
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal("", result.StdOut);
+        AssertOneErrorLine(result, "factor-server");
+        Assert.Contains("cannot listen", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ExitsZeroWithUsage()
+    {
+        ProcessResult result = await TestPrograms.RunServerAsync("--help");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("Usage: factor-server", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("--input", result.StdOut, StringComparison.Ordinal);
+        Assert.Equal("", result.StdErr);
+    }
+}
