@@ -66,6 +66,9 @@ public static class WorkerLoop
         await using QueueProxy<object?> jobs = await client.GetQueueAsync<object?>(JobWire.JobQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using QueueProxy<object?> results = await client.GetQueueAsync<object?>(JobWire.ResultQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
         string? statusId = await FindStatusAsync(client, cancellationToken).ConfigureAwait(false);
+        // Without a status object (a Python server) an empty queue means the end, the seed's rule,
+        // so a long wait would only delay the exit; a short grace covers a server between two puts.
+        TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
         connected();
         try
         {
@@ -74,7 +77,7 @@ public static class WorkerLoop
                 object? chunk;
                 try
                 {
-                    chunk = await jobs.GetAsync(options.PollInterval, cancellationToken).ConfigureAwait(false);
+                    chunk = await jobs.GetAsync(wait, cancellationToken).ConfigureAwait(false);
                 }
                 catch (QueueEmptyException)
                 {
