@@ -99,6 +99,10 @@ public sealed class ManagerServer : IAsyncDisposable
         {
             await session.RunAsync(stopping).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The server is stopping: ending the session is the point.
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A session must never take the server down; its peer is cut off and logged.

@@ -39,6 +39,10 @@ public static class AuthKeySource
             return text.Length == 0 ? throw new UsageException($"--authkey-file '{file}' is empty") : Encoding.UTF8.GetBytes(text);
         }
         string? value = option ?? (environment ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
+        if (value is { Length: 0 })
+        {
+            throw new UsageException(option is null ? $"{EnvironmentVariable} is set but empty" : "--authkey must not be empty");
+        }
         return value is null ? null : Encoding.UTF8.GetBytes(value);
     }
 

@@ -109,16 +109,22 @@ internal sealed class ChunkLedger
         }
     }
 
-    /// <summary>Finds an outstanding chunk with this signature, preferring one the session holds.</summary>
+    /// <summary>
+    /// Finds the outstanding chunk a result is for: one with this signature (preferring one the session
+    /// holds); failing that, the oldest chunk the session holds, so an incomplete or altered result
+    /// still counts against its chunk (and gets it redone) instead of leaving it outstanding for ever.
+    /// </summary>
     public Chunk? Match(string signature, SessionInfo session)
     {
         lock (_gate)
         {
-            if (!_bySignature.TryGetValue(signature, out List<Chunk>? candidates))
+            if (_bySignature.TryGetValue(signature, out List<Chunk>? candidates))
             {
-                return null;
+                return candidates.FirstOrDefault(c => c.HolderSession == session.Id) ?? candidates[0];
             }
-            return candidates.FirstOrDefault(c => c.HolderSession == session.Id) ?? candidates[0];
+            return _heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held)
+                ? held.Where(c => IsOutstanding(c) && c.HolderSession == session.Id).MinBy(c => c.Index)
+                : null;
         }
     }
 

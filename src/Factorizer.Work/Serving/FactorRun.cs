@@ -30,6 +30,7 @@ public sealed class FactorRun
     private readonly ClientStats _stats = new();
     private readonly SemaphoreSlim _sessionClosed = new(0);
     private readonly List<string> _failures = [];
+    private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously); // first fill done
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _chunksTotal;
     private long _chunksDone;
@@ -62,15 +63,27 @@ public sealed class FactorRun
         manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger));
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(Accept));
         manager.Register(JobWire.Status, (_, _) => _status);
-        IPEndPoint endPoint = StartListening(manager);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Fill the queue before listening: the seed's Python workers quit at the first empty get.
+        Task feeding = Task.Run(() => FeedAsync(stop.Token), stop.Token);
+        await Task.WhenAny(_primed.Task, feeding).ConfigureAwait(false);
+        IPEndPoint endPoint;
+        try
+        {
+            endPoint = StartListening(manager);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await IgnoreErrors(feeding).ConfigureAwait(false);
+            throw;
+        }
         _server = manager.Server;
         _log($"listening on {endPoint}; {_source.Count} numbers in {_chunksTotal} chunks of {_options.ChunkSize}");
         _listening.TrySetResult(endPoint);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
         Task<bool>? localRun = local?.RunAsync(stop.Token);
-        Task feeding = Task.Run(() => FeedAsync(stop.Token), stop.Token);
         Task progress = ShowProgressAsync(stop.Token);
         Task done = _output.WaitForWrittenAsync(_chunksTotal, stop.Token);
 
@@ -145,12 +158,14 @@ public sealed class FactorRun
         {
             await IssueAsync(chunk, cancellationToken).ConfigureAwait(false);
         }
+        _primed.TrySetResult();
     }
 
     private async Task IssueAsync(List<object?> chunk, CancellationToken cancellationToken)
     {
         if (_jobs.Count >= _options.HighWatermark)
         {
+            _primed.TrySetResult();
             await _jobs.WaitUntilCountAtMostAsync(_options.LowWatermark, cancellationToken).ConfigureAwait(false);
         }
         long ahead = _ledger.Issued - _options.Window;
@@ -179,6 +194,10 @@ public sealed class FactorRun
             return null; // a duplicate (the chunk was requeued and done twice) or a result for no chunk of ours
         }
         (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(dict!);
+        if (chunk.Signature != signature)
+        {
+            problems.AddRange(ResultCheck.Coverage(chunk.Item, dict!));
+        }
         if (problems.Count > 0)
         {
             int failures = _ledger.RecordFailure(chunk);

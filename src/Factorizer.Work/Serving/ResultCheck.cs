@@ -62,6 +62,20 @@ internal static class ResultCheck
         return (lines, problems);
     }
 
+    /// <summary>What a result holds that its chunk does not, and what it lacks.</summary>
+    public static IEnumerable<string> Coverage(IEnumerable<object?> chunk, Dictionary<object, object?> result)
+    {
+        var wanted = new HashSet<object?>(chunk, PyEqualityComparer.Instance);
+        foreach (object? n in wanted.Where(n => !result.ContainsKey(n!)))
+        {
+            yield return $"{PyRepr.Of(n)}: no result for it";
+        }
+        foreach (object key in result.Keys.Where(k => !wanted.Contains(k)))
+        {
+            yield return $"{PyRepr.Of(key)}: a result for a number not in the chunk";
+        }
+    }
+
     /// <summary>GNU factor's line: <c>n: p1 p2 ...</c> (just <c>n:</c> for 0 and 1).</summary>
     public static string FormatLine(BigInteger n, IEnumerable<BigInteger> ascendingFactors)
     {

@@ -27,6 +27,20 @@ public class AuthKeySourceTests
     }
 
     [Fact]
+    public void Resolve_EmptyOption_IsAUsageError()
+    {
+        var e = Assert.Throws<UsageException>(() => AuthKeySource.Resolve("", null, Env(null)));
+        Assert.Contains("--authkey", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_EmptyEnvironment_IsAUsageError()
+    {
+        var e = Assert.Throws<UsageException>(() => AuthKeySource.Resolve(null, null, Env("")));
+        Assert.Contains(AuthKeySource.EnvironmentVariable, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resolve_OptionAndEnvironment_OptionWins()
     {
         Assert.Equal("opt"u8.ToArray(), AuthKeySource.Resolve("opt", null, Env("env")));

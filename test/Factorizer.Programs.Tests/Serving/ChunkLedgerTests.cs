@@ -36,7 +36,22 @@ public class ChunkLedgerTests
         ledger.Taken(item, A);
         Assert.Same(chunk, ledger.Match("10,11", A));
         Assert.Same(chunk, ledger.Match("10,11", B)); // anyone's result for it counts
-        Assert.Null(ledger.Match("10", A));
+        Assert.Null(ledger.Match("10", B)); // B holds nothing: a stray result
+    }
+
+    [Fact]
+    public void Match_IncompleteResultFromTheHolder_FallsBackToItsOldestHeldChunk()
+    {
+        var ledger = new ChunkLedger();
+        List<object?> first = Chunk(10, 11), second = Chunk(20, 21);
+        ChunkLedger.Chunk c1 = ledger.Issue(first);
+        ledger.Issue(second);
+        ledger.Taken(second, A);
+        ledger.Taken(first, A);
+
+        Assert.Same(c1, ledger.Match("10", A)); // counts against a chunk (and gets it redone), never dropped
+        Assert.True(ledger.Complete(c1));
+        Assert.Equal(1, ledger.Match("99", A)!.Index);
     }
 
     [Fact]

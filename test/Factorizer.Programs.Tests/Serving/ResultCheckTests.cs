@@ -19,6 +19,17 @@ public class ResultCheckTests
     private static List<object?> L(params object?[] items) => [.. items];
 
     [Fact]
+    public void Coverage_MissingAndExtraNumbers_AreEachNamed()
+    {
+        var result = Dict((6L, L(2L, 3L)), (9L, L(3L, 3L)));
+
+        List<string> problems = [.. ResultCheck.Coverage(L(6L, 7L, 7L), result)];
+
+        Assert.Equal(["7: no result for it", "9: a result for a number not in the chunk"], problems);
+        Assert.Empty(ResultCheck.Coverage(L(6L, 9L), result));
+    }
+
+    [Fact]
     public void Signature_DictOfInts_IsSortedNumerically()
     {
         string? signature = ResultCheck.Signature(Dict((10L, L(2L, 5L)), (2L, L(2L)), (3L, L(3L))), out var dict);
