@@ -46,5 +46,40 @@ public static class FactorizationVerifier
         return true;
     }
 
+    /// <summary>
+    /// The same check for 64-bit inputs, without BigInteger: deterministic primality and an exact
+    /// 128-bit running product, so a product that overflows 64 bits is still reported correctly.
+    /// </summary>
+    public static bool Verify(ulong n, ReadOnlySpan<ulong> factors, out string? reason)
+    {
+        if (n < 2)
+        {
+            reason = factors.Length == 0 ? null : Format($"{n} has no prime factors, but {factors.Length} were given");
+            return reason is null;
+        }
+        UInt128 product = 1;
+        foreach (ulong f in factors)
+        {
+            if (!Primality.IsPrime(f))
+            {
+                reason = Format($"{f} is not prime");
+                return false;
+            }
+            product *= f;
+            if (product > n)
+            {
+                // Every further factor is ≥ 2, so the product can only grow: report the full product.
+                return Verify((BigInteger)n, [.. factors.ToArray().Select(x => (BigInteger)x)], out reason);
+            }
+        }
+        if (product != n)
+        {
+            reason = Format($"product {product} != {n}");
+            return false;
+        }
+        reason = null;
+        return true;
+    }
+
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -45,6 +45,20 @@ internal static class ResultCheck
         var problems = new List<string>();
         foreach ((object key, object? value) in dict)
         {
+            if (key is long small && TryFactors64(value, out ulong[]? smallFactors))
+            {
+                // The common case, without BigInteger arithmetic: n and every factor fit in 64 bits.
+                Array.Sort(smallFactors!);
+                if (FactorizationVerifier.Verify((ulong)small, smallFactors, out string? why))
+                {
+                    lines[small] = FormatLine(small, smallFactors!);
+                }
+                else
+                {
+                    problems.Add($"{small}: wrong factorization {PyRepr.Of(value, 80)}: {why}");
+                }
+                continue;
+            }
             TryInteger(key, out BigInteger n);
             if (!TryFactors(value, out List<BigInteger>? factors))
             {
@@ -86,6 +100,38 @@ internal static class ResultCheck
             sb.Append(' ').Append(p.ToString(CultureInfo.InvariantCulture));
         }
         return sb.ToString();
+    }
+
+    private static string FormatLine(long n, ulong[] ascendingFactors)
+    {
+        var sb = new StringBuilder(24 + (ascendingFactors.Length * 8));
+        sb.Append(n).Append(':');
+        foreach (ulong p in ascendingFactors)
+        {
+            sb.Append(' ').Append(p);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The factors as non-negative 64-bit values, when they all are (false otherwise, no error).</summary>
+    private static bool TryFactors64(object? value, out ulong[]? factors)
+    {
+        factors = null;
+        if (value is not List<object?> list)
+        {
+            return false;
+        }
+        var result = new ulong[list.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (list[i] is not long p || p < 0)
+            {
+                return false;
+            }
+            result[i] = (ulong)p;
+        }
+        factors = result;
+        return true;
     }
 
     private static bool TryFactors(object? value, out List<BigInteger>? factors)

@@ -61,7 +61,7 @@ public class FactorizationVerifierTests
     [Fact]
     public void Verify_NullFactors_Throws()
     {
-        Assert.Throws<ArgumentNullException>(() => FactorizationVerifier.Verify(6, null!, out _));
+        Assert.Throws<ArgumentNullException>(() => FactorizationVerifier.Verify(new BigInteger(6), (IReadOnlyList<BigInteger>)null!, out _));
     }
 
     [Fact]
@@ -83,6 +83,30 @@ public class FactorizationVerifierTests
         {
             BigInteger n = (BigInteger)TestNumbers.RandomBits(random, 64) * TestNumbers.RandomBits(random, random.Next(2, 30));
             Assert.True(FactorizationVerifier.Verify(n, PrimeFactorizer.Factor(n), out string? reason), reason);
+        }
+    }
+
+    [Fact]
+    public void Verify64_AgreesWithTheBigIntegerForm()
+    {
+        (ulong N, ulong[] Factors)[] cases =
+        [
+            (ulong.MaxValue, [3, 5, 17, 257, 641, 65537, 6700417]),
+            (ulong.MaxValue, [3, 5, 17, 257, 641, 65537, 6700417, 2]), // product overflows 64 bits
+            (999999999999, [3, 3, 3, 7, 11, 13, 37, 101, 9901]),
+            (999999999999, [3, 3, 3, 7, 11, 13, 37, 101, 9901, 9901]),
+            (18446744073709551557, [18446744073709551557]), // largest 64-bit prime
+            (18446744073709551557, [18446744073709551556]),
+            (1, []),
+            (0, [2]),
+            (4, [2]),
+        ];
+        foreach ((ulong n, ulong[] factors) in cases)
+        {
+            bool fast = FactorizationVerifier.Verify(n, factors.AsSpan(), out string? fastReason);
+            bool big = FactorizationVerifier.Verify((BigInteger)n, [.. factors.Select(f => (BigInteger)f)], out string? bigReason);
+            Assert.Equal(big, fast);
+            Assert.Equal(bigReason, fastReason);
         }
     }
 }
