@@ -54,6 +54,16 @@ public abstract class NumberSource : IDisposable
 
         public override IEnumerable<object> Read()
         {
+            if (Count > 0 && _start + (_step * (Count - 1)) is var last && last <= long.MaxValue && _start <= long.MaxValue && _step >= long.MinValue && _step <= long.MaxValue)
+            {
+                // Every number fits in a long (the usual case): no BigInteger arithmetic per number.
+                long small = (long)_start, step = (long)_step;
+                for (long i = 0; i < Count; i++, small += step)
+                {
+                    yield return small;
+                }
+                yield break;
+            }
             BigInteger n = _start;
             for (long i = 0; i < Count; i++, n += _step)
             {

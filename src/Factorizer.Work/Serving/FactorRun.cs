@@ -32,6 +32,7 @@ public sealed class FactorRun
     private readonly List<string> _failures = [];
     private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously); // first fill done
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew(); // run time, for rates
     private readonly long _chunksTotal;
     private long _chunksDone;
     private long _numbersDone;
@@ -84,7 +85,8 @@ public sealed class FactorRun
 
         WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
         Task<bool>? localRun = local?.RunAsync(stop.Token);
-        Task progress = ShowProgressAsync(stop.Token);
+        using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        Task progress = ShowProgressAsync(progressStop.Token);
         Task done = _output.WaitForWrittenAsync(_chunksTotal, stop.Token);
 
         // The run ends when every chunk is written; it fails early if feeding throws or the
@@ -102,6 +104,9 @@ public sealed class FactorRun
             _log("the local workers failed; stopping");
             return Cli.ExitCodes.Failure;
         }
+        await progressStop.CancelAsync().ConfigureAwait(false);
+        await IgnoreErrors(progress).ConfigureAwait(false);
+        ReportDone();
         _status.Finish();
         _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
         await DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -270,16 +275,15 @@ public sealed class FactorRun
 
     private async Task ShowProgressAsync(CancellationToken cancellationToken)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var timer = new PeriodicTimer(_options.ProgressOnTerminal ? TimeSpan.FromMilliseconds(500) : _options.ProgressInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                string line = Snapshot(clock.Elapsed).Format();
+                string line = Snapshot(_clock.Elapsed).Format();
                 if (_options.ProgressOnTerminal)
                 {
-                    Console.Error.Write("\r" + line + "\u001b[K");
+                    Console.Error.Write("\r" + line + "\u001b[K"); // one line, rewritten in place
                 }
                 else
                 {
@@ -289,9 +293,18 @@ public sealed class FactorRun
         }
         catch (OperationCanceledException)
         {
-            string final = Snapshot(clock.Elapsed).Format();
-            _log((_options.ProgressOnTerminal ? "\r" : "") + "done: " + final + (_options.ProgressOnTerminal ? "\u001b[K" : ""));
+            // Stopped: the final line is the run's to print.
         }
+    }
+
+    /// <summary>The last progress line, while the workers are still connected to be counted.</summary>
+    private void ReportDone()
+    {
+        if (_options.ProgressOnTerminal)
+        {
+            Console.Error.Write("\r\u001b[K");
+        }
+        _log("done: " + Snapshot(_clock.Elapsed).Format());
     }
 
     private void Report()
