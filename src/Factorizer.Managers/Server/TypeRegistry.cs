@@ -16,9 +16,6 @@ public sealed class TypeRegistry
 
     private TypeRegistry(FrozenDictionary<string, SharedObjectFactory> factories) => _factories = factories;
 
-    /// <summary>The registered typeids.</summary>
-    public IEnumerable<string> TypeIds => _factories.Keys;
-
     /// <summary>Finds the factory for <paramref name="typeId"/>.</summary>
     public bool TryGet(string typeId, out SharedObjectFactory factory) => _factories.TryGetValue(typeId, out factory!);
 

@@ -31,7 +31,6 @@ public sealed class FactorRun
     private readonly SemaphoreSlim _sessionClosed = new(0);
     private readonly List<string> _failures = [];
     private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously); // first fill done
-    private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew(); // run time, for rates
     private readonly long _chunksTotal;
     private long _chunksDone;
@@ -47,9 +46,6 @@ public sealed class FactorRun
         _log = log;
         _chunksTotal = (source.Count + options.ChunkSize - 1) / options.ChunkSize;
     }
-
-    /// <summary>Completes with the bound address once the server listens (for tests and callers on port 0).</summary>
-    public Task<IPEndPoint> Listening => _listening.Task;
 
     /// <summary>Runs to completion; returns the exit code (0 all verified, 1 some failure).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -81,7 +77,6 @@ public sealed class FactorRun
         }
         _server = manager.Server;
         _log($"listening on {endPoint}; {_source.Count} numbers in {_chunksTotal} chunks of {_options.ChunkSize}");
-        _listening.TrySetResult(endPoint);
 
         WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
         Task<bool>? localRun = local?.RunAsync(stop.Token);
@@ -91,7 +86,7 @@ public sealed class FactorRun
 
         // The run ends when every chunk is written; it fails early if feeding throws or the
         // local workers give up (a fatal exit, or too many crashes).
-        Task failed = Task.WhenAny(FailureOf(feeding), LocalFailureOf(localRun));
+        Task failed = Task.WhenAny(FailureOf(feeding, stop.Token), LocalFailureOf(localRun, stop.Token));
         if (await Task.WhenAny(done, failed).ConfigureAwait(false) != done || !done.IsCompletedSuccessfully)
         {
             await stop.CancelAsync().ConfigureAwait(false);
@@ -317,7 +312,7 @@ public sealed class FactorRun
     }
 
     /// <summary>Completes only if <paramref name="task"/> faults (normal completion is not an end).</summary>
-    private static async Task FailureOf(Task task)
+    private static async Task FailureOf(Task task, CancellationToken stopping)
     {
         try
         {
@@ -327,17 +322,17 @@ public sealed class FactorRun
         {
             return;
         }
-        await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
+        await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false); // until the run stops
     }
 
     /// <summary>Completes only if the local workers end without finishing.</summary>
-    private static async Task LocalFailureOf(Task<bool>? localRun)
+    private static async Task LocalFailureOf(Task<bool>? localRun, CancellationToken stopping)
     {
         if (localRun is not null && !await localRun.ConfigureAwait(false))
         {
             return;
         }
-        await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
+        await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false); // until the run stops
     }
 
     private static async Task IgnoreErrors(Task? task)

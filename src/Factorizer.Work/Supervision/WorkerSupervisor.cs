@@ -28,30 +28,6 @@ public sealed class WorkerSupervisor
     /// <summary>Restarts allowed over the whole run before the supervisor gives up.</summary>
     public int MaxRestarts { get; init; } = 20;
 
-    /// <summary>Workers running now.</summary>
-    public int RunningCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _running.Count;
-            }
-        }
-    }
-
-    /// <summary>Process ids of the running workers (for tests and diagnostics).</summary>
-    public IReadOnlyList<int> RunningIds
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _running.Select(p => p.Id)];
-            }
-        }
-    }
-
     /// <summary>Runs the workers to the end; true when all finished, false on a fatal exit or too many restarts.</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
