@@ -19,8 +19,11 @@ internal sealed record ClientSettings
           --verbose             show stack traces on errors
           --help                show this help
 
+        SIGINT (Ctrl+C) or SIGTERM stops the workers (the server hands their chunks to others).
+        Workers never outlive this process, however it ends.
+
         Exit codes: 0 the work is finished; 1 runtime failure (server unreachable, wrong key, workers
-        failing); 2 bad usage.
+        failing); 2 bad usage; 130 stopped by SIGINT; 143 stopped by SIGTERM.
         """;
 
     private static readonly string[] ValueOptions = ["ip", "port", "authkey", "authkey-file", "procs", "reconnect-for"];

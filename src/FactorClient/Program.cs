@@ -7,10 +7,10 @@ using FactorClient;
 // factor-client: see ClientSettings.Help. Checks the server once, then supervises N worker processes.
 if (args.Length > 0 && args[0] == WorkerCommand.Verb)
 {
-    return await ProgramShell.RunAsync("factor-client worker", args, ct => WorkerCommand.RunAsync(args[1..], ct));
+    return await ProgramShell.RunAsync("factor-client worker", args, stop => WorkerCommand.RunAsync(args[1..], stop));
 }
 string where = "";
-return await ProgramShell.RunAsync("factor-client", args, async ct =>
+return await ProgramShell.RunAsync("factor-client", args, async stop =>
 {
     ClientSettings settings = ClientSettings.Parse(args);
     if (settings.ShowHelp)
@@ -20,7 +20,7 @@ return await ProgramShell.RunAsync("factor-client", args, async ct =>
     }
     where = $"{settings.Host}:{settings.Port}";
     // Fail fast with one clear line when the server is unreachable or the key is wrong.
-    await using (await ManagerClient.ConnectAsync(new ManagerClientOptions { Host = settings.Host, Port = settings.Port, AuthKey = Encoding.UTF8.GetBytes(settings.AuthKey) }, ct))
+    await using (await ManagerClient.ConnectAsync(new ManagerClientOptions { Host = settings.Host, Port = settings.Port, AuthKey = Encoding.UTF8.GetBytes(settings.AuthKey) }, stop.Token))
     {
     }
     Console.Error.WriteLine($"factor-client: connected to {where}; starting {settings.Procs} worker processes");
@@ -28,7 +28,17 @@ return await ProgramShell.RunAsync("factor-client", args, async ct =>
     var supervisor = new WorkerSupervisor(settings.Procs,
         slot => SelfLauncher.Describe(WorkerCommand.Arguments(settings.Host, settings.Port, $"{identity}/w{slot}", settings.ReconnectFor), settings.AuthKey),
         message => Console.Error.WriteLine($"factor-client: {message}"));
-    bool finished = await supervisor.RunAsync(ct);
-    Console.Error.WriteLine(finished ? "factor-client: work finished" : "factor-client: workers failed; see the messages above");
-    return finished ? ExitCodes.Success : ExitCodes.Failure;
+    bool finished = await supervisor.RunAsync(stop.Token);
+    if (finished)
+    {
+        Console.Error.WriteLine("factor-client: work finished");
+        return ExitCodes.Success;
+    }
+    if (stop.Requested)
+    {
+        Console.Error.WriteLine($"factor-client: stopped by {stop.Reason}; its {settings.Procs} workers stopped (the server hands their chunks to others)");
+        return stop.ExitCode;
+    }
+    Console.Error.WriteLine("factor-client: workers failed; see the messages above");
+    return ExitCodes.Failure;
 }, () => where);

@@ -7,9 +7,9 @@ using FactorServer;
 // factor-server: see ServerSettings.Help. Thin: parse, build the run, map the outcome to an exit code.
 if (args.Length > 0 && args[0] == WorkerCommand.Verb)
 {
-    return await ProgramShell.RunAsync("factor-server worker", args, ct => WorkerCommand.RunAsync(args[1..], ct));
+    return await ProgramShell.RunAsync("factor-server worker", args, stop => WorkerCommand.RunAsync(args[1..], stop));
 }
-return await ProgramShell.RunAsync("factor-server", args, async ct =>
+return await ProgramShell.RunAsync("factor-server", args, async stop =>
 {
     ServerSettings settings = ServerSettings.Parse(args);
     if (settings.ShowHelp)
@@ -40,7 +40,19 @@ return await ProgramShell.RunAsync("factor-server", args, async ct =>
             WorkerCommand.Arguments("127.0.0.1", port, $"factor-server@{Environment.MachineName}:{Environment.ProcessId}/w{slot}", TimeSpan.FromSeconds(10)), key),
     };
     var run = new FactorRun(options, numbers, output, message => Console.Error.WriteLine($"factor-server: {message}"));
-    return await run.RunAsync(ct);
+    RunOutcome outcome = await run.RunAsync(stop.Token);
+    switch (outcome.End)
+    {
+        case RunEnd.Completed:
+            return ExitCodes.Success;
+        case RunEnd.Stopped:
+            Console.Error.WriteLine(
+                $"factor-server: stopped by {stop.Reason}: {outcome.NumbersWritten} of {outcome.NumbersTotal} numbers written (in input order), " +
+                $"{outcome.NumbersTotal - outcome.NumbersWritten} not written");
+            return stop.ExitCode;
+        default:
+            return ExitCodes.Failure;
+    }
 });
 
 static TextWriter OpenOutput(string? path)

@@ -31,7 +31,12 @@ internal sealed record ServerSettings
           --verbose             show stack traces on errors
           --help                show this help
 
-        Exit codes: 0 all numbers done and verified; 1 runtime failure; 2 bad usage or bad input.
+        SIGINT (Ctrl+C) or SIGTERM stops cleanly: no more chunks are handed out, the finished lines
+        are written whole in input order, local workers stop, and clients wait for a restart. A
+        second signal ends the server at once.
+
+        Exit codes: 0 all numbers done and verified; 1 runtime failure; 2 bad usage or bad input;
+        130 stopped by SIGINT; 143 stopped by SIGTERM.
         """;
 
     private static readonly string[] ValueOptions =

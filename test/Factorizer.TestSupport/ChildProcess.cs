@@ -14,7 +14,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<(string Marker, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly List<(Func<string, bool> Matches, TaskCompletionSource<string> Seen)> _waiters = [];
 
     private ChildProcess(Process process) => _process = process;
 
@@ -70,9 +70,9 @@ public sealed class ChildProcess : IAsyncDisposable
         lock (_waiters)
         {
             sink.AppendLine(line);
-            foreach (var (marker, seen) in _waiters)
+            foreach (var (matches, seen) in _waiters)
             {
-                if (line.Contains(marker, StringComparison.Ordinal))
+                if (matches(line))
                 {
                     seen.TrySetResult(line);
                 }
@@ -81,19 +81,24 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until a line containing <paramref name="marker"/> appears on stdout or stderr; returns it.</summary>
-    public async Task<string> WaitForLineAsync(string marker, TimeSpan timeout)
+    public Task<string> WaitForLineAsync(string marker, TimeSpan timeout) =>
+        WaitForLineAsync(line => line.Contains(marker, StringComparison.Ordinal), $"'{marker}'", timeout);
+
+    /// <summary>Waits until a line that <paramref name="matches"/> appears on stdout or stderr; returns it.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> matches, string marker, TimeSpan timeout)
     {
+        ArgumentNullException.ThrowIfNull(matches);
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_waiters)
         {
             foreach (string line in (_stdout.ToString() + _stderr.ToString()).Split('\n'))
             {
-                if (line.Contains(marker, StringComparison.Ordinal))
+                if (matches(line.TrimEnd('\r')))
                 {
                     return line.TrimEnd('\r');
                 }
             }
-            _waiters.Add((marker, seen));
+            _waiters.Add((matches, seen));
         }
         Task exited = _process.WaitForExitAsync();
         Task first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout)).ConfigureAwait(false);
@@ -105,7 +110,7 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             return await seen.Task.ConfigureAwait(false);
         }
-        throw new TimeoutException($"'{marker}' not seen within {timeout} ({(first == exited ? "the process exited" : "timed out")}).\n{Snapshot()}");
+        throw new TimeoutException($"{marker} not seen within {timeout} ({(first == exited ? "the process exited" : "timed out")}).\n{Snapshot()}");
     }
 
     /// <summary>Waits for exit (killing the tree on timeout, which then throws) and returns the output.</summary>

@@ -18,4 +18,16 @@ public static class JobWire
 
     /// <summary>Status method: True once every number is done, so workers may exit.</summary>
     public const string IsFinishedMethod = "is_finished";
+
+    /// <summary>Status method: the run's phase, <see cref="PhaseRunning"/>, <see cref="PhaseFinished"/> or <see cref="PhaseStopping"/>.</summary>
+    public const string PhaseMethod = "phase";
+
+    /// <summary>Chunks are handed out.</summary>
+    public const string PhaseRunning = "running";
+
+    /// <summary>Every number is done: workers exit.</summary>
+    public const string PhaseFinished = "finished";
+
+    /// <summary>The server is stopping (a signal): workers keep reconnecting, for a restarted server.</summary>
+    public const string PhaseStopping = "stopping";
 }

@@ -14,6 +14,8 @@ namespace Factorizer.Work.Serving;
 /// One factor-server run: serve the job and result queues, feed chunks between the watermarks,
 /// verify results, write them in input order, show progress, and finish when every number is done.
 /// A chunk held by a connection that closes before its result arrives goes back to the queue.
+/// Cancelling the run stops it cleanly: no more chunks are handed out, workers are told the server
+/// is stopping, local workers are stopped, and the finished in-order lines are written whole.
 /// </summary>
 public sealed class FactorRun
 {
@@ -31,7 +33,8 @@ public sealed class FactorRun
     private readonly SemaphoreSlim _sessionClosed = new(0);
     private readonly List<string> _failures = [];
     private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously); // first fill done
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew(); // run time, for rates
+    private readonly TimeProvider _time;
+    private long _firstTaken; // timestamp of the first chunk handed out (0: none yet); rates count from there
     private readonly long _chunksTotal;
     private long _chunksDone;
     private long _numbersDone;
@@ -44,11 +47,15 @@ public sealed class FactorRun
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _output = new OrderedOutput(output);
         _log = log;
+        _time = options.Time;
         _chunksTotal = (source.Count + options.ChunkSize - 1) / options.ChunkSize;
     }
 
-    /// <summary>Runs to completion; returns the exit code (0 all verified, 1 some failure).</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs to completion, or until <paramref name="cancellationToken"/> asks it to stop (then the
+    /// outcome is <see cref="RunEnd.Stopped"/>, not an exception).
+    /// </summary>
+    public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
         await using var manager = new QueueManager(new ManagerServerOptions
         {
@@ -57,7 +64,7 @@ public sealed class FactorRun
             SessionClosed = OnSessionClosed,
             Log = _log,
         });
-        manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger));
+        manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger, _status, OnTaken));
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(Accept));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -89,23 +96,35 @@ public sealed class FactorRun
         Task failed = Task.WhenAny(FailureOf(feeding, stop.Token), LocalFailureOf(localRun, stop.Token));
         if (await Task.WhenAny(done, failed).ConfigureAwait(false) != done || !done.IsCompletedSuccessfully)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false); // the feeder, the progress line, the local workers
             await Task.WhenAll(IgnoreErrors(feeding), IgnoreErrors(progress), IgnoreErrors(localRun)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            _status.Stop(); // hand out nothing more; remote workers asking are told the server is stopping
+            _jobs.DrainWaiters();
+            ClearProgressLine();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // a moment for workers to hear it
+                await manager.DisposeAsync().ConfigureAwait(false);
+                _output.Close();
+                return new RunOutcome(RunEnd.Stopped, _output.LinesWritten, _source.Count);
+            }
+            await manager.DisposeAsync().ConfigureAwait(false);
+            _output.Close();
             if (feeding.IsFaulted)
             {
                 throw feeding.Exception!.InnerException!;
             }
             _log("the local workers failed; stopping");
-            return Cli.ExitCodes.Failure;
+            return new RunOutcome(RunEnd.Failed, _output.LinesWritten, _source.Count);
         }
         await progressStop.CancelAsync().ConfigureAwait(false);
         await IgnoreErrors(progress).ConfigureAwait(false);
         ReportDone();
         _status.Finish();
         _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
-        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
         await manager.DisposeAsync().ConfigureAwait(false);
+        _output.Close();
         if (localRun is not null && await Task.WhenAny(localRun, Task.Delay(_options.DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != localRun)
         {
             local!.KillAll();
@@ -114,7 +133,7 @@ public sealed class FactorRun
         await IgnoreErrors(progress).ConfigureAwait(false);
         await IgnoreErrors(feeding).ConfigureAwait(false);
         Report();
-        return _failures.Count == 0 ? Cli.ExitCodes.Success : Cli.ExitCodes.Failure;
+        return new RunOutcome(_failures.Count == 0 ? RunEnd.Completed : RunEnd.Failed, _output.LinesWritten, _source.Count);
     }
 
     private IPEndPoint StartListening(QueueManager manager)
@@ -246,20 +265,32 @@ public sealed class FactorRun
         _sessionClosed.Release();
     }
 
-    /// <summary>Gives connected workers a moment to see the run is finished and leave.</summary>
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>Gives connected workers up to <paramref name="timeout"/> to see the run is over and leave.</summary>
+    private async Task DrainAsync(TimeSpan timeout)
     {
-        DateTime deadline = DateTime.UtcNow + _options.DrainTimeout;
+        long start = _time.GetTimestamp();
         while (_server!.CallSessions.Count > 0)
         {
-            TimeSpan left = deadline - DateTime.UtcNow;
+            TimeSpan left = timeout - _time.GetElapsedTime(start);
             if (left <= TimeSpan.Zero)
             {
                 break;
             }
-            await _sessionClosed.WaitAsync(left, cancellationToken).ConfigureAwait(false);
+            await _sessionClosed.WaitAsync(left).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Notes the first chunk handed out: rates count from there, not from start-up.</summary>
+    private void OnTaken()
+    {
+        if (Interlocked.Read(ref _firstTaken) == 0)
+        {
+            Interlocked.CompareExchange(ref _firstTaken, _time.GetTimestamp(), 0);
+        }
+    }
+
+    /// <summary>Time since the first chunk was handed out (zero before).</summary>
+    private TimeSpan WorkTime() => Interlocked.Read(ref _firstTaken) is var first && first != 0 ? _time.GetElapsedTime(first) : TimeSpan.Zero;
 
     private ProgressSnapshot Snapshot(TimeSpan elapsed)
     {
@@ -275,7 +306,7 @@ public sealed class FactorRun
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                string line = Snapshot(_clock.Elapsed).Format();
+                string line = Snapshot(WorkTime()).Format();
                 if (_options.ProgressOnTerminal)
                 {
                     Console.Error.Write("\r" + line + "\u001b[K"); // one line, rewritten in place
@@ -295,11 +326,16 @@ public sealed class FactorRun
     /// <summary>The last progress line, while the workers are still connected to be counted.</summary>
     private void ReportDone()
     {
+        ClearProgressLine();
+        _log("done: " + Snapshot(WorkTime()).Format());
+    }
+
+    private void ClearProgressLine()
+    {
         if (_options.ProgressOnTerminal)
         {
             Console.Error.Write("\r\u001b[K");
         }
-        _log("done: " + Snapshot(_clock.Elapsed).Format());
     }
 
     private void Report()

@@ -39,6 +39,9 @@ public sealed record FactorRunOptions
     /// <summary>Whether stderr is a terminal (progress is then one line rewritten in place).</summary>
     public bool ProgressOnTerminal { get; init; }
 
+    /// <summary>The clock for rates and waits (a fake one in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How long to wait, once done, for workers to see it and disconnect before stopping.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

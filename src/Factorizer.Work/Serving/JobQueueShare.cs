@@ -3,13 +3,21 @@ using Factorizer.Managers.Server;
 
 namespace Factorizer.Work.Serving;
 
-/// <summary>The job queue as clients see it: a plain queue, but every take is noted in the ledger.</summary>
-internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledger) : SharedQueue(queue)
+/// <summary>
+/// The job queue as clients see it: a plain queue, but every take is noted in the ledger, and
+/// nothing is handed out once the run is finished or stopping.
+/// </summary>
+internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledger, RunStatus status, Action taken) : SharedQueue(queue)
 {
     protected override async ValueTask<object?> GetAsync(SharedCall call, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        if (!status.IsRunning)
+        {
+            throw new QueueEmptyException();
+        }
         object? item = await base.GetAsync(call, timeout, cancellationToken).ConfigureAwait(false);
         ledger.Taken(item, call.Caller);
+        taken();
         return item;
     }
 

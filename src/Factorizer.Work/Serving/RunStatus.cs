@@ -3,21 +3,32 @@ using Factorizer.Work.Jobs;
 
 namespace Factorizer.Work.Serving;
 
-/// <summary>factor-server's status object (typeid <c>get_status</c>): tells workers when the run is over.</summary>
+/// <summary>
+/// factor-server's status object (typeid <c>get_status</c>): tells workers whether the run goes on,
+/// is finished (exit), or the server is stopping (reconnect and wait for it to come back).
+/// <c>is_finished</c> is kept for workers older than <c>phase</c>.
+/// </summary>
 internal sealed class RunStatus : ISharedObject
 {
-    private static readonly string[] Methods = [JobWire.IsFinishedMethod];
-    private volatile bool _finished;
+    private static readonly string[] Methods = [JobWire.IsFinishedMethod, JobWire.PhaseMethod];
+    private volatile string _phase = JobWire.PhaseRunning;
 
     public IReadOnlyList<string> ExposedMethods => Methods;
 
+    /// <summary>Whether chunks are being handed out (neither finished nor stopping).</summary>
+    public bool IsRunning => _phase == JobWire.PhaseRunning;
+
     /// <summary>Marks the run finished: workers asking from now on are told to exit.</summary>
-    public void Finish() => _finished = true;
+    public void Finish() => _phase = JobWire.PhaseFinished;
+
+    /// <summary>Marks the server stopping: workers asking from now on wait for it to come back.</summary>
+    public void Stop() => _phase = JobWire.PhaseStopping;
 
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         call.CheckArity();
-        return ValueTask.FromResult<object?>(_finished);
+        string phase = _phase;
+        return ValueTask.FromResult<object?>(call.Method == JobWire.PhaseMethod ? phase : phase == JobWire.PhaseFinished);
     }
 }

@@ -5,9 +5,12 @@ namespace Factorizer.Work.Supervision;
 /// <summary>
 /// Keeps N worker processes running until each finishes: a worker that exits with
 /// <see cref="Worker.WorkerLoop.Finished"/> is done; one that exits with
-/// <see cref="Worker.WorkerLoop.Fatal"/> ends the run with failure; any other exit (a crash, a kill)
-/// is restarted, at most <see cref="MaxRestarts"/> times in all. The server requeues whatever chunk a
-/// dead worker held, so nothing is lost.
+/// <see cref="Worker.WorkerLoop.Fatal"/> ends the run with failure, one stopped by a signal (exit
+/// 130/143, say Ctrl+C in a terminal reaching the whole process group) is not restarted either; any
+/// other exit (a crash, a kill) is restarted, at most <see cref="MaxRestarts"/> times in all. The
+/// server requeues whatever chunk a dead worker held, so nothing is lost. Each worker's stdin is a
+/// pipe from here that is never written: when this process dies, the worker sees it close and exits
+/// (<see cref="ParentWatch"/>), so no worker outlives its supervisor.
 /// </summary>
 public sealed class WorkerSupervisor
 {
@@ -41,7 +44,9 @@ public sealed class WorkerSupervisor
     {
         while (true)
         {
-            using Process process = Process.Start(_describe(slot)) ?? throw new InvalidOperationException("worker did not start");
+            ProcessStartInfo start = _describe(slot);
+            start.RedirectStandardInput = true; // the parent-watch pipe, held open until the worker ends
+            using Process process = Process.Start(start) ?? throw new InvalidOperationException("worker did not start");
             lock (_gate)
             {
                 _running.Add(process);
@@ -52,7 +57,7 @@ public sealed class WorkerSupervisor
             }
             catch (OperationCanceledException)
             {
-                Kill(process);
+                await StopAsync(process).ConfigureAwait(false);
                 return false;
             }
             finally
@@ -67,6 +72,12 @@ public sealed class WorkerSupervisor
                 case Worker.WorkerLoop.Finished:
                     return true;
                 case Worker.WorkerLoop.Fatal:
+                    return false;
+                case Cli.ExitCodes.Interrupted or Cli.ExitCodes.Terminated:
+                    if (!cancellationToken.IsCancellationRequested) // else this process is stopping too, and says so once
+                    {
+                        _log($"worker {slot} was stopped by a signal (exit code {process.ExitCode}); not restarting it");
+                    }
                     return false;
                 default:
                     if (!mayRestart())
@@ -89,6 +100,21 @@ public sealed class WorkerSupervisor
             {
                 Kill(p);
             }
+        }
+    }
+
+    /// <summary>Kills a worker and waits (briefly) for it to be gone, so a stopping program leaves no process behind.</summary>
+    private static async Task StopAsync(Process process)
+    {
+        Kill(process);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // It did not go within the bound; its parent-watch pipe closes when we exit anyway.
         }
     }
 

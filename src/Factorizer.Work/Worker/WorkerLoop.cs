@@ -10,8 +10,9 @@ namespace Factorizer.Work.Worker;
 /// One worker: connect, take chunks from the job queue, factor them, put result dicts, until the
 /// work is finished. Against factor-server, "finished" is its status object's word; against the
 /// seed's Python server (which has none) it is the seed's rule: the job queue is empty.
-/// When the server goes away, the worker reconnects with back-off for up to
-/// <see cref="WorkerOptions.ReconnectFor"/>; the chunk it held is requeued by the server.
+/// When the server goes away or says it is stopping, the worker reconnects with back-off for up to
+/// <see cref="WorkerOptions.ReconnectFor"/>, so a restarted server picks it up; the chunk it held is
+/// requeued by the server.
 /// </summary>
 public static class WorkerLoop
 {
@@ -41,6 +42,10 @@ public static class WorkerLoop
             }
             catch (Exception e) when (e is IOException && !cancellationToken.IsCancellationRequested)
             {
+                if (lostSince is null && e is ServerStoppingException)
+                {
+                    options.Log($"the server at {where} is stopping; reconnecting for up to {options.ReconnectFor.TotalSeconds:0} s");
+                }
                 lostSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - lostSince > options.ReconnectFor)
                 {
@@ -81,9 +86,14 @@ public static class WorkerLoop
                 }
                 catch (QueueEmptyException)
                 {
-                    if (statusId is null || await IsFinishedAsync(client, statusId, cancellationToken).ConfigureAwait(false))
+                    string phase = statusId is null ? JobWire.PhaseFinished : await PhaseAsync(client, statusId, cancellationToken).ConfigureAwait(false);
+                    if (phase == JobWire.PhaseFinished)
                     {
                         return Finished;
+                    }
+                    if (phase == JobWire.PhaseStopping)
+                    {
+                        throw new ServerStoppingException();
                     }
                     continue;
                 }
@@ -114,8 +124,20 @@ public static class WorkerLoop
         }
     }
 
-    private static async Task<bool> IsFinishedAsync(ManagerClient client, string statusId, CancellationToken cancellationToken) =>
-        await client.CallAsync(statusId, JobWire.IsFinishedMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false) is true;
+    /// <summary>The run's phase; a server older than the <c>phase</c> method only knows finished or not.</summary>
+    private static async Task<string> PhaseAsync(ManagerClient client, string statusId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CallAsync(statusId, JobWire.PhaseMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false) as string
+                ?? JobWire.PhaseRunning;
+        }
+        catch (RemoteException)
+        {
+            bool finished = await client.CallAsync(statusId, JobWire.IsFinishedMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false) is true;
+            return finished ? JobWire.PhaseFinished : JobWire.PhaseRunning;
+        }
+    }
 
     private static async Task ReleaseAsync(ManagerClient client, string ident)
     {
