@@ -68,6 +68,11 @@ public class SharedQueue : ISharedObject
                 return null;
             case "reserve":
                 call.CheckArity("block", "timeout", "ttr");
+                // Stricter than get (ours, no CPython to match): reserve('x') is a mistake, not "block".
+                if (call.Arg(0, "block", true) is not (bool or long))
+                {
+                    throw PythonErrorException.TypeError($"'block' must be a bool, not {TypeName(call.Arg(0, "block", true))}");
+                }
                 TimeSpan? wait = WaitTime(call, 0, 1);
                 Lease<object?> lease = await ReserveAsync(call, wait, TimeToRun(call), cancellationToken).ConfigureAwait(false);
                 return new PyTuple(lease.Id, lease.Item);
@@ -170,11 +175,12 @@ public class SharedQueue : ISharedObject
             return null;
         }
         double seconds = Seconds(value, "ttr");
-        if (!(seconds > 0))
+        // NaN fails this test too; so does a positive number below one tick (100 ns).
+        if (!(seconds > 0) || Duration(seconds, "ttr") is not { Ticks: > 0 } ttr)
         {
             throw PythonErrorException.ValueError("'ttr' must be a positive number");
         }
-        return Duration(seconds, "ttr");
+        return ttr;
     }
 
     /// <summary>The <c>delay</c> argument of release: non-negative seconds, at most what a timer takes.</summary>
