@@ -189,7 +189,8 @@ public sealed class LocalQueue<T> : IQueue<T>
     /// <paramref name="timeout"/> for one like <see cref="GetAsync"/>. The item comes back to the front
     /// of the queue unless it is acked within <paramref name="timeToRun"/> (default
     /// <see cref="DefaultTimeToRun"/>) of the reserve or of the last <see cref="Touch"/>.
-    /// <paramref name="holder"/> (e.g. a connection) lets <see cref="ReleaseHeldBy"/> return its leases at once.
+    /// <paramref name="holder"/> (e.g. a connection; compared with Equals, so its hash must not change while
+    /// it holds leases) lets <see cref="ReleaseHeldBy"/> return its leases at once.
     /// </summary>
     /// <exception cref="QueueEmptyException">No item within the timeout.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A time-to-run not above zero or over 49 days, or a negative timeout.</exception>

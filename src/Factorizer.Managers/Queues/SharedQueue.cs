@@ -139,6 +139,8 @@ public class SharedQueue : ISharedObject
     protected virtual ValueTask<Lease<object?>> ReserveAsync(SharedCall call, TimeSpan? timeout, TimeSpan? timeToRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        // The holder is the caller's SessionInfo: its Name is set by accept_connection before any call,
+        // so its hash (the lease table's key) no longer changes while it holds leases.
         return Queue.ReserveAsync(timeout, timeToRun, call.Caller, cancellationToken);
     }
 
