@@ -40,10 +40,14 @@ public sealed class QueueManager : IAsyncDisposable
     /// <summary>The running server, once started.</summary>
     public ManagerServer Server => _server ?? throw new InvalidOperationException("the manager is not started");
 
-    /// <summary>Registers a new queue under <paramref name="typeId"/> (the seed's <c>register('get_job_q', callable=lambda: q)</c>) and returns it.</summary>
-    public LocalQueue<object?> RegisterQueue(string typeId, int maxSize = 0)
+    /// <summary>
+    /// Registers a new queue under <paramref name="typeId"/> (the seed's <c>register('get_job_q', callable=lambda: q)</c>)
+    /// and returns it. <paramref name="timeToRun"/> is its leases' default time-to-run (30 s when null);
+    /// <paramref name="timeProvider"/> its clock (<see cref="TimeProvider.System"/> when null).
+    /// </summary>
+    public LocalQueue<object?> RegisterQueue(string typeId, int maxSize = 0, TimeSpan? timeToRun = null, TimeProvider? timeProvider = null)
     {
-        var queue = new LocalQueue<object?>(maxSize);
+        var queue = new LocalQueue<object?>(maxSize, timeToRun, timeProvider);
         RegisterQueue(typeId, new SharedQueue(queue));
         return queue;
     }
@@ -58,12 +62,14 @@ public sealed class QueueManager : IAsyncDisposable
 
     /// <summary>
     /// Registers the <c>get_queue(name)</c> pattern: one queue per distinct name argument, made on first
-    /// use. Returns a lookup so the host app can reach the same queues.
+    /// use, each with <paramref name="maxSize"/>, default time-to-run <paramref name="timeToRun"/> and clock
+    /// <paramref name="timeProvider"/> as in <see cref="RegisterQueue(string, int, TimeSpan?, TimeProvider?)"/>.
+    /// Returns a lookup so the host app can reach the same queues.
     /// </summary>
-    public Func<string, LocalQueue<object?>> RegisterNamedQueues(string typeId, int maxSize = 0)
+    public Func<string, LocalQueue<object?>> RegisterNamedQueues(string typeId, int maxSize = 0, TimeSpan? timeToRun = null, TimeProvider? timeProvider = null)
     {
         var queues = new ConcurrentDictionary<string, SharedQueue>(StringComparer.Ordinal);
-        SharedQueue Lookup(string name) => queues.GetOrAdd(name, _ => new SharedQueue(new LocalQueue<object?>(maxSize)));
+        SharedQueue Lookup(string name) => queues.GetOrAdd(name, _ => new SharedQueue(new LocalQueue<object?>(maxSize, timeToRun, timeProvider)));
         Register(typeId, (args, kwargs) =>
         {
             object? name = args.Count == 1 ? args[0] : kwargs.GetValueOrDefault("name");

@@ -52,6 +52,60 @@ public sealed class QueueProxy<T> : IQueue<T>, IAsyncDisposable
     public async ValueTask JoinAsync(CancellationToken cancellationToken = default) =>
         await CallAsync("join", PyTuple.Empty, NoKwargs, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Takes the oldest item under a lease (<c>reserve</c>, docs/protocol.md §3.7), waiting up to
+    /// <paramref name="timeout"/> for one; the server puts it back unless it is acked within
+    /// <paramref name="timeToRun"/> (default: the queue's) or this client's connection closes first.
+    /// </summary>
+    /// <exception cref="QueueEmptyException">No item within the timeout.</exception>
+    public async ValueTask<Lease<T>> ReserveAsync(TimeSpan? timeout = null, TimeSpan? timeToRun = null, CancellationToken cancellationToken = default)
+    {
+        PyTuple args = timeout == TimeSpan.Zero ? new PyTuple(false) : PyTuple.Empty;
+        Dictionary<string, object?> kwargs = timeout == TimeSpan.Zero ? [] : new(TimeoutKwargs(timeout));
+        if (timeToRun is { } ttr)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttr, TimeSpan.Zero, nameof(timeToRun));
+            kwargs["ttr"] = ttr.TotalSeconds;
+        }
+        object? value = await CallAsync("reserve", args, kwargs, cancellationToken).ConfigureAwait(false);
+        if (value is not PyTuple { Count: 2 } pair || pair[0] is not long id)
+        {
+            throw new RemoteException(WireLiterals.Return, "ProtocolError", $"reserve returned {PyRepr.Of(value, 80)}", null);
+        }
+        return new Lease<T>(id, PyConvert.ToValue<T>(pair[1]));
+    }
+
+    /// <summary>Ends a lease: the item is done and gone (<c>ack</c>).</summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown, or already ended (acked, released, expired).</exception>
+    public Task AckAsync(long leaseId, CancellationToken cancellationToken = default) =>
+        LeaseCallAsync("ack", new PyTuple(leaseId), cancellationToken);
+
+    /// <summary>Puts a leased item back at the front of the queue, at once or after <paramref name="delay"/> (<c>release</c>).</summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown or already ended.</exception>
+    public Task ReleaseAsync(long leaseId, TimeSpan delay = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(delay));
+        return LeaseCallAsync("release", delay == TimeSpan.Zero ? new PyTuple(leaseId) : new PyTuple(leaseId, delay.TotalSeconds), cancellationToken);
+    }
+
+    /// <summary>Restarts a lease's time-to-run (<c>touch</c>): the item is still being worked on.</summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown or already ended.</exception>
+    public Task TouchAsync(long leaseId, CancellationToken cancellationToken = default) =>
+        LeaseCallAsync("touch", new PyTuple(leaseId), cancellationToken);
+
+    /// <summary>A lease call; the server's KeyError becomes <see cref="KeyNotFoundException"/>, as from a <see cref="LocalQueue{T}"/>.</summary>
+    private async Task LeaseCallAsync(string method, PyTuple args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(method, args, NoKwargs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteException e) when (e.ReplyKind == WireLiterals.Error && e.RemoteType == "builtins.KeyError")
+        {
+            throw new KeyNotFoundException(e.RemoteMessage, e);
+        }
+    }
+
     /// <summary>Calls any exposed method by its Python name (e.g. an extension method of our server's queues).</summary>
     public Task<object?> CallAsync(string method, PyTuple args, IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,12 @@ namespace Factorizer.Managers.Queues;
 /// <see cref="GetAsync"/> holds no thread, so thousands of remote clients can wait at once.
 /// Thread-safe. Waiters are served in arrival order.
 /// </summary>
+/// <remarks>
+/// Besides <c>queue.Queue</c>'s get, items can be taken under a lease (<see cref="ReserveAsync"/>,
+/// beanstalkd's reserve): the item stays owed to the queue until <see cref="Ack"/>; a
+/// <see cref="Release"/>, a lapsed time-to-run or a departed holder (<see cref="ReleaseHeldBy"/>)
+/// puts it back at the front. Every timeout and time-to-run runs on <see cref="TimeProvider"/>.
+/// </remarks>
 public sealed class LocalQueue<T> : IQueue<T>
 {
     // One lock guards every field below. Invariants: _getters is non-empty only while _items is
@@ -19,11 +25,47 @@ public sealed class LocalQueue<T> : IQueue<T>
     private int _unfinished; // items put and not yet marked done (task_done)
     private bool _drained;   // set by DrainWaiters: gets on an empty queue fail at once from then on
 
-    /// <summary>Makes a queue holding at most <paramref name="maxSize"/> items (0 or less: unbounded).</summary>
-    public LocalQueue(int maxSize = 0) => MaxSize = Math.Max(0, maxSize);
+    // Leased and delayed items live in their own table, under its own lock; it hands items back
+    // through ReturnLease, outside its lock (see LeaseTable).
+    private readonly LeaseTable<T> _leases;
+
+    /// <summary>
+    /// Makes a queue holding at most <paramref name="maxSize"/> items (0 or less: unbounded), whose
+    /// leases last <paramref name="timeToRun"/> unless a reserve says otherwise (default 30 s), and
+    /// whose timeouts run on <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).
+    /// </summary>
+    public LocalQueue(int maxSize = 0, TimeSpan? timeToRun = null, TimeProvider? timeProvider = null)
+    {
+        MaxSize = Math.Max(0, maxSize);
+        DefaultTimeToRun = timeToRun ?? TimeSpan.FromSeconds(30);
+        ValidateDuration(DefaultTimeToRun, nameof(timeToRun), positive: true);
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _leases = new LeaseTable<T>(TimeProvider,
+            (id, item, holder) => ReturnLease(id, item, holder, LeaseReturnReason.Expired),
+            (id, item, holder) => ReturnLease(id, item, holder, LeaseReturnReason.DelayEnded));
+    }
 
     /// <summary>Capacity; 0 means unbounded.</summary>
     public int MaxSize { get; }
+
+    /// <summary>How long a lease lasts when <see cref="ReserveAsync"/> names no time-to-run.</summary>
+    public TimeSpan DefaultTimeToRun { get; }
+
+    /// <summary>The clock behind timeouts, times-to-run and delayed releases.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Items reserved and not yet acked, released or expired.</summary>
+    public int LeasedCount => _leases.Count;
+
+    /// <summary>Released items waiting out their delay before they are queued again.</summary>
+    public int DelayedCount => _leases.DelayedCount;
+
+    /// <summary>
+    /// Raised when a leased item goes back to the queue (released, expired, holder gone, delay ended),
+    /// after it is queued again; not for an ack. Runs on the thread that returned it (a timer's, for
+    /// expiry and delays). A handler that throws is ignored, so it cannot lose the item or a timer thread.
+    /// </summary>
+    public event EventHandler<LeaseReturnedEventArgs<T>>? LeaseReturned;
 
     /// <summary>Items in the queue now.</summary>
     public int Count
@@ -117,7 +159,7 @@ public sealed class LocalQueue<T> : IQueue<T>
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             node = _putters.AddLast((item, done));
         }
-        return new ValueTask(WaitAsync(done.Task, timeout, cancellationToken, () => RemovePutter(node), () => new QueueFullException()));
+        return new ValueTask(WaitAsync(done.Task, timeout, TimeProvider, cancellationToken, () => RemovePutter(node), () => new QueueFullException()));
     }
 
     public ValueTask<T> GetAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -139,7 +181,102 @@ public sealed class LocalQueue<T> : IQueue<T>
             got = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
             node = _getters.AddLast(got);
         }
-        return new ValueTask<T>(WaitAsync(got.Task, timeout, cancellationToken, () => RemoveGetter(node), () => new QueueEmptyException()));
+        return new ValueTask<T>(WaitAsync(got.Task, timeout, TimeProvider, cancellationToken, () => RemoveGetter(node), () => new QueueEmptyException()));
+    }
+
+    /// <summary>
+    /// Takes the oldest item under a new lease (beanstalkd's reserve), waiting up to
+    /// <paramref name="timeout"/> for one like <see cref="GetAsync"/>. The item comes back to the front
+    /// of the queue unless it is acked within <paramref name="timeToRun"/> (default
+    /// <see cref="DefaultTimeToRun"/>) of the reserve or of the last <see cref="Touch"/>.
+    /// <paramref name="holder"/> (e.g. a connection; compared with Equals, so its hash must not change while
+    /// it holds leases) lets <see cref="ReleaseHeldBy"/> return its leases at once.
+    /// </summary>
+    /// <exception cref="QueueEmptyException">No item within the timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A time-to-run not above zero or over 49 days, or a negative timeout.</exception>
+    public async ValueTask<Lease<T>> ReserveAsync(TimeSpan? timeout = null, TimeSpan? timeToRun = null, object? holder = null, CancellationToken cancellationToken = default)
+    {
+        TimeSpan ttr = timeToRun ?? DefaultTimeToRun;
+        ValidateDuration(ttr, nameof(timeToRun), positive: true); // before anything is taken
+        T item = await GetAsync(timeout, cancellationToken).ConfigureAwait(false);
+        // No await between the take and the lease: an item is never out of both the queue and the table.
+        return new Lease<T>(_leases.Add(item, holder, ttr), item);
+    }
+
+    /// <summary>Ends a lease: its item is done and gone.</summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown, or already ended (acked, released, expired).</exception>
+    public void Ack(long leaseId)
+    {
+        if (!_leases.TryRemove(leaseId, out _, out _))
+        {
+            throw UnknownLease(leaseId);
+        }
+    }
+
+    /// <summary>
+    /// Ends a lease and puts its item back at the front of the queue, at once or after
+    /// <paramref name="delay"/> (at most 49 days); until then the item is in neither.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown or already ended.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative or too long delay.</exception>
+    public void Release(long leaseId, TimeSpan delay = default)
+    {
+        ValidateDuration(delay, nameof(delay), positive: false);
+        if (delay > TimeSpan.Zero)
+        {
+            if (!_leases.TryDefer(leaseId, delay))
+            {
+                throw UnknownLease(leaseId);
+            }
+            return;
+        }
+        if (!_leases.TryRemove(leaseId, out T item, out object? holder))
+        {
+            throw UnknownLease(leaseId);
+        }
+        ReturnLease(leaseId, item, holder, LeaseReturnReason.Released);
+    }
+
+    /// <summary>Restarts a lease's time-to-run from now (the holder is still working on it).</summary>
+    /// <exception cref="KeyNotFoundException">The lease is unknown or already ended.</exception>
+    public void Touch(long leaseId)
+    {
+        if (!_leases.Touch(leaseId))
+        {
+            throw UnknownLease(leaseId);
+        }
+    }
+
+    /// <summary>
+    /// Ends every lease <paramref name="holder"/> holds and puts the items back at the front, oldest
+    /// lease first (a holder that went away). Returns how many came back.
+    /// </summary>
+    public int ReleaseHeldBy(object holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        List<Lease<T>> ended = _leases.RemoveHeldBy(holder);
+        if (ended.Count == 0)
+        {
+            return 0;
+        }
+        lock (_gate)
+        {
+            // Waiting getters take the oldest first; the rest are stacked so the oldest is served next.
+            int served = 0;
+            while (served < ended.Count && HandToGetterLocked(ended[served].Item))
+            {
+                served++;
+            }
+            for (int i = ended.Count - 1; i >= served; i--)
+            {
+                _returned.Push(ended[i].Item);
+            }
+        }
+        foreach (Lease<T> lease in ended)
+        {
+            OnLeaseReturned(new LeaseReturnedEventArgs<T>(lease.Id, lease.Item, holder, LeaseReturnReason.HolderGone));
+        }
+        return ended.Count;
     }
 
     public ValueTask<int> CountAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Count);
@@ -225,33 +362,59 @@ public sealed class LocalQueue<T> : IQueue<T>
     {
         lock (_gate)
         {
-            while (_getters.First is { } first)
+            if (!HandToGetterLocked(item))
             {
-                _getters.RemoveFirst();
-                if (first.Value.TrySetResult(item))
-                {
-                    return;
-                }
+                _returned.Push(item);
             }
-            _returned.Push(item);
         }
     }
 
     private void AddLocked(T item)
     {
         _unfinished++;
-        // Hand the item straight to the oldest waiting getter, if any; a getter whose wait was
-        // cancelled has already removed itself under this lock, so TrySetResult cannot lose the item.
+        if (!HandToGetterLocked(item))
+        {
+            _items.Enqueue(item);
+        }
+    }
+
+    /// <summary>
+    /// Hands an item straight to the oldest waiting getter, if any; a getter whose wait was cancelled
+    /// has already removed itself under this lock, so TrySetResult cannot lose the item.
+    /// </summary>
+    private bool HandToGetterLocked(T item)
+    {
         while (_getters.First is { } first)
         {
             _getters.RemoveFirst();
             if (first.Value.TrySetResult(item))
             {
-                return;
+                return true;
             }
         }
-        _items.Enqueue(item);
+        return false;
     }
+
+    /// <summary>A leased item goes back to the front (it was counted in the queue once, so no size bound).</summary>
+    private void ReturnLease(long leaseId, T item, object? holder, LeaseReturnReason reason)
+    {
+        Requeue(item);
+        OnLeaseReturned(new LeaseReturnedEventArgs<T>(leaseId, item, holder, reason));
+    }
+
+    private void OnLeaseReturned(LeaseReturnedEventArgs<T> e)
+    {
+        try
+        {
+            LeaseReturned?.Invoke(this, e);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The item is already back; an observer's bug must not take a timer thread (or the process) down.
+        }
+    }
+
+    private static KeyNotFoundException UnknownLease(long leaseId) => new($"lease {leaseId} is unknown or expired");
 
     private T TakeLocked()
     {
@@ -310,12 +473,13 @@ public sealed class LocalQueue<T> : IQueue<T>
     /// Waits for a getter/putter to be served, the timeout, or cancellation. On timeout or cancel the
     /// waiter removes itself under the lock; if it was served meanwhile, the result stands (nothing lost).
     /// </summary>
-    private static async Task<TResult> WaitAsync<TResult>(Task<TResult> served, TimeSpan? timeout, CancellationToken cancellationToken, Func<bool> withdraw, Func<Exception> onTimeout)
+    private static async Task<TResult> WaitAsync<TResult>(Task<TResult> served, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken, Func<bool> withdraw, Func<Exception> onTimeout)
     {
         try
         {
-            return timeout is { } t
-                ? await served.WaitAsync(t, cancellationToken).ConfigureAwait(false)
+            // A timeout past what a timer can take (about 49.7 days) is as good as none.
+            return timeout is { } t && t != Timeout.InfiniteTimeSpan && t <= LeaseTable<T>.MaxDuration
+                ? await served.WaitAsync(t, time, cancellationToken).ConfigureAwait(false)
                 : await served.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
@@ -332,9 +496,9 @@ public sealed class LocalQueue<T> : IQueue<T>
         }
     }
 
-    private static async Task WaitAsync(Task served, TimeSpan? timeout, CancellationToken cancellationToken, Func<bool> withdraw, Func<Exception> onTimeout)
+    private static async Task WaitAsync(Task served, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken, Func<bool> withdraw, Func<Exception> onTimeout)
     {
-        await WaitAsync(served.ContinueWith(static t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), timeout, cancellationToken, withdraw, onTimeout).ConfigureAwait(false);
+        await WaitAsync(served.ContinueWith(static t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), timeout, time, cancellationToken, withdraw, onTimeout).ConfigureAwait(false);
     }
 
     private static void ValidateTimeout(TimeSpan? timeout)
@@ -342,6 +506,19 @@ public sealed class LocalQueue<T> : IQueue<T>
         if (timeout is { } t && t < TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), "'timeout' must be a non-negative number");
+        }
+    }
+
+    /// <summary>A time-to-run (above zero) or delay (zero or more), at most what a timer can take.</summary>
+    private static void ValidateDuration(TimeSpan value, string name, bool positive)
+    {
+        if (positive ? value <= TimeSpan.Zero : value < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(name, $"'{name}' must be a {(positive ? "positive" : "non-negative")} duration");
+        }
+        if (value > LeaseTable<T>.MaxDuration)
+        {
+            throw new ArgumentOutOfRangeException(name, $"'{name}' must be at most {LeaseTable<T>.MaxDuration.TotalSeconds:0} seconds");
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Factorizer.Managers.Server;
 /// then the call is cancelled. A <c>get</c> cancelled that way takes no item, so an item is never
 /// handed to a peer that cannot receive it.
 /// </remarks>
-internal sealed class CallLoop(ManagerServer server, MessageChannel channel, SessionInfo caller)
+internal sealed class CallLoop(ManagerServer server, MessageChannel channel, SessionInfo caller, ISet<ISharedObject> called)
 {
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -98,6 +98,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             return (fallback, null, null);
         }
         var call = new SharedCall(request.Method, request.Args, request.Kwargs, caller);
+        called.Add(target); // told when this connection closes (ISharedObject.SessionClosedAsync)
         try
         {
             object? result = await target.InvokeAsync(call, cancellationToken).ConfigureAwait(false);

@@ -20,4 +20,11 @@ public interface ISharedObject
     /// object can undo what the caller never saw, e.g. put a taken item back. Default: nothing.
     /// </summary>
     ValueTask ReplyLostAsync(SharedCall call, object? result) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Called once when a connection that made calls on this object has closed and its last call has
+    /// finished (after any <see cref="ReplyLostAsync"/>), so an object can take back what that
+    /// connection held, e.g. a queue's leases. Default: nothing.
+    /// </summary>
+    ValueTask SessionClosedAsync(SessionInfo session) => ValueTask.CompletedTask;
 }

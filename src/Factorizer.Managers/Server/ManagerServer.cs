@@ -112,7 +112,24 @@ public sealed class ManagerServer : IAsyncDisposable
         {
             _sessions.TryRemove(session.Info.Id, out _);
             await session.DisposeAsync().ConfigureAwait(false);
+            await NotifyObjectsAsync(session).ConfigureAwait(false);
             NotifyClosed(session.Info);
+        }
+    }
+
+    /// <summary>Tells each object the closed connection called that it is gone (before the app's SessionClosed hook).</summary>
+    private async Task NotifyObjectsAsync(ServerSession session)
+    {
+        foreach (ISharedObject obj in session.CalledObjects)
+        {
+            try
+            {
+                await obj.SessionClosedAsync(session.Info).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log($"session-closed handler of {obj.GetType().Name} failed for {session.Info}: {e.Message}");
+            }
         }
     }
 

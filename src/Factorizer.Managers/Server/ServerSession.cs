@@ -28,6 +28,12 @@ internal sealed class ServerSession : IAsyncDisposable
 
     public SessionInfo Info { get; }
 
+    /// <summary>
+    /// The objects this connection called methods on, told when it closes. Only the call loop adds
+    /// (one call at a time) and only the server reads after the loop has ended, so no lock.
+    /// </summary>
+    public HashSet<ISharedObject> CalledObjects { get; } = new(ReferenceEqualityComparer.Instance);
+
     private ObjectTable Objects => _server.Objects;
 
     public async Task RunAsync(CancellationToken stopping)
@@ -106,7 +112,7 @@ internal sealed class ServerSession : IAsyncDisposable
             case WireLiterals.AcceptConnection:
                 Info.Name = request.Args.Count > 0 && request.Args[0] is string name ? name : "unnamed";
                 await SendAsync(Reply.None, stopping).ConfigureAwait(false);
-                await new CallLoop(_server, _channel, Info).RunAsync(stopping).ConfigureAwait(false);
+                await new CallLoop(_server, _channel, Info, CalledObjects).RunAsync(stopping).ConfigureAwait(false);
                 return;
             case WireLiterals.Shutdown when _server.Options.AllowRemoteShutdown:
                 // CPython replies twice: once from shutdown() itself, once from the request handler.

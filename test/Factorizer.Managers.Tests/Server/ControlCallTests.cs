@@ -9,7 +9,7 @@ namespace Factorizer.Managers.Tests.Server;
 /// <summary>The one-request control functions (create, incref, decref…) over the wire with our client.</summary>
 public class ControlCallTests
 {
-    private static readonly string[] QueueMethods = ["empty", "full", "get", "get_nowait", "join", "put", "put_nowait", "qsize", "task_done"];
+    private static readonly string[] QueueMethods = ["ack", "empty", "full", "get", "get_nowait", "join", "put", "put_nowait", "qsize", "release", "reserve", "task_done", "touch"];
 
     [Fact]
     public async Task Create_RegisteredQueue_ReturnsIdentSortedExposedMethodsAndOneReference()
