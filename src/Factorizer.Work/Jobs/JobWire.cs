@@ -3,7 +3,10 @@ namespace Factorizer.Work.Jobs;
 /// <summary>
 /// The factorizer's contract on the wire, shared with the seed's Python programs: the two queues'
 /// typeids, and the shapes of a job (a Python list of ints) and a result (a dict int → list of ints).
-/// The status object is ours only; Python servers lack it and our workers cope (see WorkerLoop).
+/// Ours beyond the seed's: the status object, and lease-based consumption. Our workers
+/// <c>reserve</c> a chunk (getting a lease id), <c>touch</c> the lease while they work on it, and
+/// put a <see cref="ChunkReport"/> that names the lease; the server acks the lease when a final
+/// report arrives. Python servers lack both and our workers fall back to <c>get</c> and bare dicts.
 /// </summary>
 public static class JobWire
 {
@@ -30,4 +33,7 @@ public static class JobWire
 
     /// <summary>The server is stopping (a signal): workers keep reconnecting, for a restarted server.</summary>
     public const string PhaseStopping = "stopping";
+
+    /// <summary>Status method: the job queue's time-to-run in seconds (a float); workers touch their lease every third of it.</summary>
+    public const string TimeToRunMethod = "time_to_run";
 }

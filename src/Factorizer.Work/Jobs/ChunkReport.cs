@@ -1,0 +1,60 @@
+using Factorizer.Pickle;
+
+namespace Factorizer.Work.Jobs;
+
+/// <summary>
+/// What one of our workers puts into the result queue for a chunk it reserved: the lease it holds,
+/// the factorizations it found (a dict n → prime factors, the seed's result shape), and the numbers
+/// or items it could not do. A <see cref="Final"/> report ends the lease (the server acks it on
+/// receipt); a partial one keeps it and hands in the numbers finished so far, so one slow number
+/// leaves only itself outstanding. The seed's Python workers put a bare result dict instead, which
+/// the server matches to its chunk by content.
+/// </summary>
+/// <remarks>
+/// On the wire: <c>('factor-result' | 'factor-partial', lease_id, {n: [p, ...]}, [(subject, type, message, stack), ...])</c>.
+/// </remarks>
+/// <param name="LeaseId">The lease of the chunk's reservation.</param>
+/// <param name="Final">True when the worker is done with the chunk.</param>
+/// <param name="Results">Number → list of its prime factors (Python ints).</param>
+/// <param name="Errors">Numbers (or unreadable items) the worker failed on.</param>
+public sealed record ChunkReport(long LeaseId, bool Final, Dictionary<object, object?> Results, IReadOnlyList<WorkError> Errors)
+{
+    /// <summary>Tag of a final report.</summary>
+    public const string FinalTag = "factor-result";
+
+    /// <summary>Tag of a partial report.</summary>
+    public const string PartialTag = "factor-partial";
+
+    /// <summary>The report as a pickle value.</summary>
+    public PyTuple ToWire() =>
+        new(Final ? FinalTag : PartialTag, LeaseId, Results,
+            Errors.Select(e => (object?)new PyTuple(e.Subject, e.Type, e.Message, e.Stack)).ToList());
+
+    /// <summary>
+    /// Reads a report from a result-queue value. False when the value is not tagged as a report (a
+    /// bare result dict, say); a tagged value of the wrong shape throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static bool TryRead(object? value, out ChunkReport? report)
+    {
+        report = null;
+        if (value is not PyTuple { Count: > 0 } tuple || tuple[0] is not (FinalTag or PartialTag))
+        {
+            return false;
+        }
+        if (tuple.Count != 4 || tuple[1] is not long leaseId || tuple[2] is not Dictionary<object, object?> results || tuple[3] is not List<object?> errors)
+        {
+            throw new InvalidDataException($"a {tuple[0]} report must be (tag, lease_id, dict, list), not {PyRepr.Of(value, 80)}");
+        }
+        var read = new List<WorkError>(errors.Count);
+        foreach (object? error in errors)
+        {
+            if (error is not PyTuple { Count: 4 } e || e[0] is not string subject || e[1] is not string type || e[2] is not string message || e[3] is not string stack)
+            {
+                throw new InvalidDataException($"a report's error must be (subject, type, message, stack) strings, not {PyRepr.Of(error, 80)}");
+            }
+            read.Add(new WorkError(subject, type, message, stack));
+        }
+        report = new ChunkReport(leaseId, (string)tuple[0]! == FinalTag, results, read);
+        return true;
+    }
+}
