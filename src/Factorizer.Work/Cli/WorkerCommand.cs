@@ -28,7 +28,7 @@ public static class WorkerCommand
             line.Text("name") ?? $"worker@{Environment.MachineName}:{Environment.ProcessId}/w1",
             line.Seconds("reconnect-for", TimeSpan.FromSeconds(60)))
         {
-            Log = message => Console.Error.WriteLine($"worker {Environment.ProcessId}: {message}"),
+            Log = message => Console.Error.WriteLine($"worker {Environment.ProcessId}: {DisplayText.Clean(message)}"),
         };
         return await WorkerLoop.RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
