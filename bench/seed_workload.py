@@ -9,7 +9,7 @@ on the same numbers is the single-process reference. Prints the median of --runs
     python3 bench/seed_workload.py [--count 1000] [--runs 5]
 
 Needs the Release build (dotnet build -c Release) and the seed ports under
-test/Factorizer.Programs.Tests/Python/.
+test/Python/.
 """
 import argparse
 import os
@@ -21,7 +21,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.path.join(ROOT, 'src/FactorServer/bin/Release/net10.0/factor-server')
 CLIENT = os.path.join(ROOT, 'src/FactorClient/bin/Release/net10.0/factor-client')
-PYDIR = os.path.join(ROOT, 'test/Factorizer.Programs.Tests/Python')
+PYDIR = os.path.join(ROOT, 'test/Python')
 KEY = 'bench'
 ENV = dict(os.environ, FACTOR_AUTHKEY=KEY)
 

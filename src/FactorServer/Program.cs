@@ -67,6 +67,6 @@ static TextWriter OpenOutput(string? path)
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     {
-        throw new UsageException($"cannot write --output '{path}': {e.Message}", e);
+        throw new UsageException($"cannot write --output {DisplayText.QuotePath(path)}: {ErrorText.FileProblem(e)}", e);
     }
 }

@@ -101,7 +101,7 @@ internal sealed record ServerSettings
         {
             return IPAddress.Loopback;
         }
-        throw new UsageException($"--bind must be an IP address such as 0.0.0.0 or 127.0.0.1, not '{text}'");
+        throw new UsageException($"--bind must be an IP address such as 0.0.0.0 or 127.0.0.1, not {DisplayText.Quote(text)}");
     }
 
     private static BigInteger ParseBig(CommandLine line, string name, BigInteger defaultValue, bool allowNegative)
@@ -114,7 +114,7 @@ internal sealed record ServerSettings
         var style = allowNegative ? System.Globalization.NumberStyles.AllowLeadingSign : System.Globalization.NumberStyles.None;
         if (text.Length > 10_000 || !BigInteger.TryParse(text, style, System.Globalization.CultureInfo.InvariantCulture, out BigInteger value))
         {
-            throw new UsageException($"--{name} must be a{(allowNegative ? "n" : " non-negative")} integer, not '{(text.Length > 40 ? text[..40] + "..." : text)}'");
+            throw new UsageException($"--{name} must be a{(allowNegative ? "n" : " non-negative")} integer, not {DisplayText.Quote(text)}");
         }
         return value;
     }

@@ -5,7 +5,7 @@ using System.Numerics;
 namespace Factorizer.Pickle;
 
 /// <summary>
-/// The unpickling engine: one instance per pickle. It runs the opcodes of python-manager-protocol.md
+/// The unpickling engine: one instance per pickle. It runs the opcodes of docs/protocol.md
 /// §5.2 on a stack, builds only the value model of <see cref="PyPickle"/>, and hands every global to its
 /// whitelisted <see cref="PyClass"/> instead of resolving or calling anything. Limits come from
 /// <see cref="PickleReadOptions"/>; every malformed input ends in an <see cref="UnpicklingException"/>.

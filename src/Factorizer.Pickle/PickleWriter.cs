@@ -10,7 +10,7 @@ using System.Text;
 namespace Factorizer.Pickle;
 
 /// <summary>
-/// The pickling engine: the WRITE subset of python-manager-protocol.md §5.3. Protocol 3 (every CPython
+/// The pickling engine: the WRITE subset of docs/protocol.md §5.3. Protocol 3 (every CPython
 /// 3.x reads it) or 4 (adds SHORT_BINUNICODE and the set opcodes); no FRAME and no memo, both optional
 /// for readers. Integers get CPython's smallest encoding, so our bytes match <c>pickle.dumps</c> where
 /// the opcode choice is the same.

@@ -2,7 +2,7 @@ namespace Factorizer.Pickle;
 
 /// <summary>
 /// Python's <c>pickle.loads</c>/<c>pickle.dumps</c> for the values that travel between manager peers
-/// (python-manager-protocol.md §5). Nothing of Python ever runs: globals are looked up in a whitelist
+/// (docs/protocol.md §5). Nothing of Python ever runs: globals are looked up in a whitelist
 /// (<see cref="PickleGlobals"/>) and built by C# code.
 /// </summary>
 /// <remarks>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using Factorizer.Pickle.Tests.Support;
 using Factorizer.TestSupport;
+using Xunit.Abstractions;
 
 namespace Factorizer.Pickle.Tests;
 
@@ -10,11 +11,9 @@ namespace Factorizer.Pickle.Tests;
 /// CPython 3.6–3.13 to the expected value, and what CPython writes (protocols 2–5, C and Python picklers,
 /// ForkingPickler) must load here to what <c>pickle.loads</c> gives.
 /// </summary>
-public sealed class PythonInteropTests
+public sealed class PythonInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    public static TheoryData<string> Versions() => Interpreters.Installed();
 
     // Loads each {id, hex, expect} from stdin and compares with eval(expect): type-strict, exceptions by
     // class, args and __dict__, Token by repr, nan by nan-ness.
@@ -100,9 +99,11 @@ public sealed class PythonInteropTests
     }
 
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons(Interpreters.V36, Interpreters.V38, Interpreters.V311, Interpreters.V313)]
+    [MissingPythons(Interpreters.V36, Interpreters.V38, Interpreters.V311, Interpreters.V313)]
     public async Task Dumps_Values_LoadInCPythonToExpectedValues(string version)
     {
+        output.WriteLine(Python.Describe(version));
         var cases = new List<object>();
         foreach ((string id, object? value, string expect) in WrittenCases())
         {
@@ -164,9 +165,11 @@ public sealed class PythonInteropTests
         """;
 
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons(Interpreters.V36, Interpreters.V38, Interpreters.V311, Interpreters.V313)]
+    [MissingPythons(Interpreters.V36, Interpreters.V38, Interpreters.V311, Interpreters.V313)]
     public async Task Loads_PickledByCPython_GivesWhatPickleLoadsGives(string version)
     {
+        output.WriteLine(Python.Describe(version));
         ProcessResult result = await Python.RunScriptAsync(DumpScript, interpreter: Interpreters.Path(version), timeout: Timeout);
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument doc = JsonDocument.Parse(result.StdOut);

@@ -33,10 +33,10 @@ public static class AuthKeySource
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UsageException($"cannot read --authkey-file '{file}': {e.Message}", e);
+                throw new UsageException($"cannot read --authkey-file {DisplayText.QuotePath(file)}: {ErrorText.FileProblem(e)}", e);
             }
             text = text.TrimEnd('\r', '\n');
-            return text.Length == 0 ? throw new UsageException($"--authkey-file '{file}' is empty") : Encoding.UTF8.GetBytes(text);
+            return text.Length == 0 ? throw new UsageException($"--authkey-file {DisplayText.QuotePath(file)} is empty") : Encoding.UTF8.GetBytes(text);
         }
         string? value = option ?? (environment ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
         if (value is { Length: 0 })

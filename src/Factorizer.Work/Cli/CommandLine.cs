@@ -4,7 +4,8 @@ namespace Factorizer.Work.Cli;
 
 /// <summary>
 /// A small GNU-style option parser: <c>--name value</c>, <c>--name=value</c> and valueless flags.
-/// Unknown options, missing values and repeated options are <see cref="UsageException"/>s.
+/// Unknown options, missing values and repeated options are <see cref="UsageException"/>s; their
+/// messages quote what was given through <see cref="DisplayText"/>.
 /// </summary>
 public sealed class CommandLine
 {
@@ -25,7 +26,7 @@ public sealed class CommandLine
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
             {
-                throw new UsageException($"unexpected argument '{arg}' (options start with --; see --help)");
+                throw new UsageException($"unexpected argument {DisplayText.Quote(arg)} (options start with --; see --help)");
             }
             string name = arg[2..];
             string? value = null;
@@ -55,7 +56,7 @@ public sealed class CommandLine
             }
             else
             {
-                throw new UsageException($"unknown option --{name} (see --help)");
+                throw new UsageException($"unknown option {DisplayText.Quote("--" + name)} (see --help)");
             }
             if (!values.TryAdd(name, value))
             {
@@ -81,7 +82,7 @@ public sealed class CommandLine
         }
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
         {
-            throw new UsageException($"--{name} must be an integer, not '{text}'");
+            throw new UsageException($"--{name} must be an integer, not {DisplayText.Quote(text)}");
         }
         if (value < min || value > max)
         {
@@ -100,7 +101,7 @@ public sealed class CommandLine
         }
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds < 0 || double.IsNaN(seconds) || seconds > 86400 * 365)
         {
-            throw new UsageException($"--{name} must be a non-negative number of seconds, not '{text}'");
+            throw new UsageException($"--{name} must be a non-negative number of seconds, not {DisplayText.Quote(text)}");
         }
         return TimeSpan.FromSeconds(seconds);
     }

@@ -24,7 +24,7 @@ public static class WorkerCommand
         ArgumentNullException.ThrowIfNull(stop);
         CommandLine line = CommandLine.Parse(args, ["ip", "port", "name", "reconnect-for"], ["verbose", "watch-parent"]);
         byte[] key = AuthKeySource.Resolve(null, null) ?? throw new UsageException($"worker mode needs the key in {AuthKeySource.EnvironmentVariable}");
-        Action<string> log = message => Console.Error.WriteLine($"worker {Environment.ProcessId}: {message}");
+        Action<string> log = message => Console.Error.WriteLine($"worker {Environment.ProcessId}: {DisplayText.Clean(message)}");
         if (line.Has("watch-parent"))
         {
             ParentWatch.Start(Console.OpenStandardInput(), () =>

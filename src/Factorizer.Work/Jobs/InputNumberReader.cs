@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Factorizer.Work.Jobs;
 
@@ -8,13 +9,22 @@ namespace Factorizer.Work.Jobs;
 /// grow with the input. Values come as the pickle model has them: <c>long</c>, or <c>BigInteger</c>
 /// beyond 2^63 - 1.
 /// </summary>
+/// <remarks>
+/// Input is read as bytes, not decoded: a bad token is reported with <see cref="Cli.DisplayText"/>,
+/// so NUL, ESC and invalid UTF-8 show as escapes (<c>\x1b</c>, <c>\xff</c>), never raw. Whitespace is
+/// space, tab, CR, LF, VT and FF, so CRLF files read like LF files (GNU <c>factor</c> rejects
+/// <c>5\r</c>). A token of any length costs bounded memory: at most 100,000 digits are kept.
+/// </remarks>
 public sealed class InputNumberReader
 {
     private const int MaxTokenLength = 100_000; // digits; a longer token is surely not meant as a number
 
     private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[1 << 16];
-    private readonly List<byte> _token = new(32); // reused: the current token's characters
+    private const int MaxShownBytes = 256; // kept for the error message: more than DisplayText shows of any text
+
+    private readonly List<byte> _token = new(32); // reused: the current token's digits
+    private readonly List<byte> _shown = new(MaxShownBytes); // reused: the current token's first bytes, as read
     private int _length;
     private int _position;
 
@@ -52,19 +62,26 @@ public sealed class InputNumberReader
         bool overflow = false;
         List<byte> digits = _token;
         digits.Clear();
+        _shown.Clear();
+        long length = 0; // the whole token's length in bytes, however long it is
         bool plus = b == '+';
         if (plus)
         {
+            Keep(b);
+            length++;
             b = Next();
         }
         bool valid = b >= 0 && !IsSpace(b);
         while (b >= 0 && !IsSpace(b))
         {
-            if (b is < '0' or > '9' || digits.Count >= MaxTokenLength)
+            Keep(b);
+            length++;
+            if (b is < '0' or > '9')
             {
                 valid = false;
+                digits.Clear(); // not needed any more: only _shown is reported
             }
-            if (valid)
+            else if (valid && digits.Count < MaxTokenLength)
             {
                 digits.Add((byte)b);
                 if (!overflow)
@@ -74,10 +91,6 @@ public sealed class InputNumberReader
                     small = next;
                 }
             }
-            else if (digits.Count < 64)
-            {
-                digits.Add((byte)b);
-            }
             b = Next();
         }
         if (b == '\n')
@@ -86,11 +99,23 @@ public sealed class InputNumberReader
         }
         if (!valid)
         {
-            string token = System.Text.Encoding.UTF8.GetString([.. digits]);
-            throw new InvalidInputException(Line, (plus ? "+" : "") + (token.Length > 40 ? token[..40] + "..." : token));
+            throw new InvalidInputException(Line, Cli.DisplayText.Escape(CollectionsMarshal.AsSpan(_shown), length > _shown.Count));
+        }
+        if (length - (plus ? 1 : 0) > MaxTokenLength)
+        {
+            throw new InvalidInputException(Line, Cli.DisplayText.Escape(CollectionsMarshal.AsSpan(_shown), truncated: true),
+                $"is too long ({length} characters; a number may have at most {MaxTokenLength} digits)");
         }
         number = overflow ? (object)BigInteger.Parse(System.Text.Encoding.ASCII.GetString([.. digits]), System.Globalization.CultureInfo.InvariantCulture) : (long)small;
         return true;
+    }
+
+    private void Keep(int b)
+    {
+        if (_shown.Count < MaxShownBytes)
+        {
+            _shown.Add((byte)b);
+        }
     }
 
     private int Next()

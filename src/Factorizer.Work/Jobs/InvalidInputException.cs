@@ -9,9 +9,21 @@ public sealed class InvalidInputException : Exception
 
     public InvalidInputException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>The token <paramref name="token"/> on line <paramref name="line"/> is bad.</summary>
+    /// <summary>
+    /// The token <paramref name="token"/> on line <paramref name="line"/> is not a non-negative integer.
+    /// <paramref name="token"/> is already made safe to print (<see cref="Cli.DisplayText.Escape(ReadOnlySpan{byte}, bool)"/>).
+    /// </summary>
     public InvalidInputException(long line, string token)
-        : base($"line {line}: '{token}' is not a non-negative integer")
+        : this(line, token, "is not a non-negative integer")
+    {
+    }
+
+    /// <summary>
+    /// The token <paramref name="token"/> (already made safe to print) on line <paramref name="line"/>
+    /// is bad: <paramref name="problem"/> says how, after the quoted token.
+    /// </summary>
+    public InvalidInputException(long line, string token, string problem)
+        : base($"line {line}: '{token}' {problem}")
     {
         LineNumber = line;
         Token = token;
@@ -20,6 +32,6 @@ public sealed class InvalidInputException : Exception
     /// <summary>1-based line of the bad token.</summary>
     public long LineNumber { get; }
 
-    /// <summary>The bad token (cut to 40 characters).</summary>
+    /// <summary>The bad token as shown: escaped and cut to 40 characters (<see cref="Cli.DisplayText"/>).</summary>
     public string Token { get; } = "";
 }

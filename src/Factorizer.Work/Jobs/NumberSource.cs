@@ -139,7 +139,7 @@ public abstract class NumberSource : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new Cli.UsageException($"cannot read --input '{path}': {e.Message}", e);
+                throw new Cli.UsageException($"cannot read --input {Cli.DisplayText.QuotePath(path)}: {Cli.ErrorText.FileProblem(e)}", e);
             }
         }
 

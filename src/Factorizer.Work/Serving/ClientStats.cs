@@ -64,11 +64,9 @@ internal sealed class ClientStats
             foreach (Row row in _rows.Values.OrderByDescending(r => r.Numbers))
             {
                 double seconds = System.Math.Max(0, (row.Last - row.First).TotalSeconds);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"{row.Host,-16} {Cut(row.Client, 36),-36} {row.Workers.Count,7} {row.Chunks,8} {row.Numbers,10} {seconds,7:0.0}s");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{row.Host,-16} {Cli.DisplayText.Escape(row.Client, 35),-36} {row.Workers.Count,7} {row.Chunks,8} {row.Numbers,10} {seconds,7:0.0}s");
             }
             return sb.ToString();
         }
     }
-
-    private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

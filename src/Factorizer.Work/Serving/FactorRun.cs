@@ -46,7 +46,7 @@ public sealed class FactorRun
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _output = new OrderedOutput(output);
-        _log = log;
+        _log = message => log(Cli.DisplayText.Clean(message)); // peers' names and messages reach it: nothing raw
         _time = options.Time;
         _chunksTotal = (source.Count + options.ChunkSize - 1) / options.ChunkSize;
     }

@@ -1,68 +1,91 @@
+using System.Globalization;
 using System.Text.Json;
 using Factorizer.Managers.Client;
 using Factorizer.Managers.Tests.Support;
 using Factorizer.TestSupport;
+using Xunit.Abstractions;
 
 namespace Factorizer.Managers.Tests.Interop;
 
-/// <summary>CPython's own BaseManager client (the seed's code) against our server.</summary>
-public class PythonClientTests
+/// <summary>
+/// CPython's own BaseManager client against our server: the seed's client (test/Python/seed_client.py,
+/// fork workers draining the job queue with get_nowait) and a client handing its proxies to fork workers.
+/// Rows for CPython versions that are not installed show as skipped.
+/// </summary>
+public class PythonClientTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> Versions() => Python.InteropVersions();
+    private static readonly long[] Chunk1 = [999999999999, 1000000000001];
+    private static readonly long[] Chunk2 = [7, 1000000007, 4];
 
     [Theory]
-    [MemberData(nameof(Versions))]
-    public async Task SeedClient_AgainstOurServer_PutsJobGetsItBackAndDeliversResult(string version)
+    [InstalledPythons]
+    [MissingPythons]
+    public async Task SeedClient_AgainstOurServer_DrainsJobsAndDeliversResults(string version)
     {
+        output.WriteLine(Python.Describe(version));
         await using TestServer server = TestServer.Start();
+        await server.Jobs.PutAsync(Chunk1);
+        await server.Jobs.PutAsync(Chunk2);
 
-        await using ChildProcess python = PythonScripts.Start(version, "seed_client.py", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using ChildProcess python = PythonScripts.Start(version, "seed_client.py",
+            "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--authkey", "abc", "--procs", "2");
         ProcessResult run = await python.WaitAsync(Timeouts.Long);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        string line = run.StdOut.Split('\n').Single(l => l.StartsWith("SUMMARY ", StringComparison.Ordinal));
-        using JsonDocument summary = JsonDocument.Parse(line["SUMMARY ".Length..]);
-        JsonElement root = summary.RootElement;
-        Assert.StartsWith(version + ".", root.GetProperty("python").GetString(), StringComparison.Ordinal);
-        Assert.Equal([999999999999L, 1000000000001L], root.GetProperty("job").EnumerateArray().Select(e => e.GetInt64()));
-        Assert.True(root.GetProperty("empty_raised").GetBoolean(), "queue.Empty was raised in the Python client");
-        Assert.Equal(1, root.GetProperty("qsize").GetInt32());
-
-        // The result the Python client put, as the C# side receives it.
-        Assert.True(server.Results.TryGet(out object? raw));
-        var result = PyConvert.ToValue<Dictionary<long, long[]>>(raw);
-        Assert.Equal([3L, 3, 3, 7, 11, 13, 37, 101, 9901], result[999999999999]);
-        Assert.Equal([73L, 137, 99990001], result[1000000000001]);
-        Assert.Equal(2, result.Count);
+        Assert.Contains($"Client connected to 127.0.0.1:{server.Port}", run.StdOut, StringComparison.Ordinal);
+        // Each worker ended on queue.Empty from get_nowait (our #ERROR queue.Empty), not on another error.
+        Assert.DoesNotContain("Traceback", run.StdErr, StringComparison.Ordinal);
         Assert.Equal(0, server.Jobs.Count);
 
-        // Every proxy was finalized with a decref before the process exited.
+        // The results the Python workers put, as the C# side receives them.
+        var merged = new Dictionary<long, long[]>();
+        while (server.Results.TryGet(out object? raw))
+        {
+            foreach ((long n, long[] factors) in PyConvert.ToValue<Dictionary<long, long[]>>(raw))
+            {
+                merged.Add(n, factors);
+            }
+        }
+        Assert.Equal([3L, 3, 3, 7, 11, 13, 37, 101, 9901], merged[999999999999]);
+        Assert.Equal([73L, 137, 99990001], merged[1000000000001]);
+        Assert.Equal([7L], merged[7]);
+        Assert.Equal([1000000007L], merged[1000000007]);
+        Assert.Equal([2L, 2], merged[4]);
+        Assert.Equal(5, merged.Count);
+
+        // Every proxy (the parent's and the inherited ones) was finalized with a decref before exit.
         Assert.Equal(0, server.Server.ObjectCount);
     }
 
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons]
+    [MissingPythons]
     public async Task SeedClient_WrongKey_PythonGetsAuthenticationError(string version)
     {
+        output.WriteLine(Python.Describe(version));
         await using TestServer server = TestServer.Start();
 
-        ProcessResult run = await PythonScripts.Start(version, "seed_client.py", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--authkey", "wrong")
+        ProcessResult run = await PythonScripts.Start(version, "seed_client.py",
+                "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--authkey", "wrong", "--procs", "1")
             .WaitAsync(Timeouts.Long);
 
-        Assert.Contains("AUTHFAIL multiprocessing.context.AuthenticationError", run.StdOut, StringComparison.Ordinal);
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("multiprocessing.context.AuthenticationError", run.StdErr, StringComparison.Ordinal);
         Assert.Equal(0, server.Server.ObjectCount);
     }
 
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons]
+    [MissingPythons]
     public async Task ForkWorkers_InheritedProxies_RefcountsBalanceAndResultsArrive(string version)
     {
+        output.WriteLine(Python.Describe(version));
         await using TestServer server = TestServer.Start();
         await using ManagerClient observer = await server.ConnectAsync();
         await using QueueProxy<long[]> ours = await observer.GetQueueAsync<long[]>("get_job_q"); // our own reference
         string jobs = ours.Token.Id;
 
-        await using ChildProcess python = PythonScripts.Start(version, "worker_client.py", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using ChildProcess python = PythonScripts.Start(version, "worker_client.py", "--port", server.Port.ToString(CultureInfo.InvariantCulture));
         string joined = await python.WaitForLineAsync("JOINED", Timeouts.Long);
 
         // Both workers ran and exited; each sent an incref per inherited proxy and a decref at exit.
@@ -78,6 +101,7 @@ public class PythonClientTests
         ProcessResult run = await python.WaitAsync(Timeouts.Long);
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("QSIZE 2", run.StdOut, StringComparison.Ordinal); // qsize() from CPython
         string line = run.StdOut.Split('\n').Single(l => l.StartsWith("RESULTS ", StringComparison.Ordinal));
         using JsonDocument doc = JsonDocument.Parse(line["RESULTS ".Length..]);
         Assert.Equal([3L, 3, 3, 7, 11, 13, 37, 101, 9901], doc.RootElement.GetProperty("999999999999").EnumerateArray().Select(e => e.GetInt64()));

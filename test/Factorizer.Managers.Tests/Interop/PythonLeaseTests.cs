@@ -8,10 +8,9 @@ namespace Factorizer.Managers.Tests.Interop;
 /// <summary>Lease calls from CPython's own proxies (<c>_callmethod</c> and AutoProxy methods) against our server.</summary>
 public class PythonLeaseTests
 {
-    public static IEnumerable<object[]> Versions() => Python.InteropVersions();
-
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons]
+    [MissingPythons]
     public async Task LeaseClient_ReserveAckReleaseTouch_AsPythonSeesThem(string version)
     {
         await using TestServer server = TestServer.Start();

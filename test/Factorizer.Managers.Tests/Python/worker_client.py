@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Client handing its proxies to fork workers (after protocol/vectors/tools/worker_client.py).
+"""Client handing its proxies to fork workers, as the seed's client does (test/Python/seed_client.py).
 
 The parent connects, gets both queues, puts two jobs, then runs 2 multiprocessing.Process
 workers (start method 'fork') with args=(job_q, result_q), one after the other. Each worker
 inherits the proxies (incref each at start, decref each at exit), does one get_nowait() and
 one put() of its factorization dict. The parent prints 'JOINED', waits for a line on stdin
 (so the test can look at the server's refcounts while the parent still holds its proxies),
-reads the 2 results, prints 'RESULTS {...}' and exits.
+prints 'QSIZE <n>' (result_q.qsize()), reads the 2 results, prints 'RESULTS {...}' and exits.
 """
 import argparse
 import json
@@ -61,6 +61,7 @@ def main():
         exitcodes.append(p.exitcode)
     print('JOINED %s' % json.dumps(exitcodes), flush=True)
     sys.stdin.readline()
+    print('QSIZE %d' % result_q.qsize(), flush=True)
     results = {}
     for _ in range(2):
         results.update(result_q.get(timeout=30))

@@ -18,7 +18,7 @@ public sealed record HmacNegativeVector(string Name, byte[]? AuthKey, byte[] Mes
     public override string ToString() => Name;
 }
 
-/// <summary>Loads <c>Data/hmac_vectors.json</c> (copied from the protocol notes) once.</summary>
+/// <summary>Loads <c>Data/hmac_vectors.json</c> (recorded from CPython; docs/protocol.md "Test data") once.</summary>
 public static class HmacVectors
 {
     private static readonly Lazy<(IReadOnlyList<HmacVector> Cases, IReadOnlyList<HmacNegativeVector> Negative)> Data = new(Load);

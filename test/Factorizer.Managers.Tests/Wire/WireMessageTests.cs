@@ -9,7 +9,7 @@ public class WireMessageTests
     [Fact]
     public void ReplyNone_Pickle_MatchesProtocolDocumentBytes()
     {
-        // ('#RETURN', None) = 80 03 58 07 00 00 00 23 52 45 54 55 52 4e 4e 86 2e (python-manager-protocol.md §5.3)
+        // ('#RETURN', None) = 80 03 58 07 00 00 00 23 52 45 54 55 52 4e 4e 86 2e (docs/protocol.md §5.3)
         Assert.Equal("800358070000002352455455524E4E862E", Convert.ToHexString(PyPickle.Dumps(Reply.None.ToValue())));
     }
 
@@ -142,7 +142,7 @@ public class WireMessageTests
     [Fact]
     public void Token_CPythonBytes_Read()
     {
-        // Token('Queue', ('127.0.0.1', 5000), '7f0a') pickled by CPython 3.11 (python-manager-protocol.md §5.4)
+        // Token('Queue', ('127.0.0.1', 5000), '7f0a') pickled by CPython 3.11 (docs/protocol.md §5.4)
         byte[] bytes = Convert.FromHexString(
             "80048c186d756c746970726f63657373696e672e6d616e6167657273948c05546f6b656e949394298194" +
             "8c05517565756594" + "8c093132372e302e302e3194" + "4d8813869494" + "8c0437663061948794622e");

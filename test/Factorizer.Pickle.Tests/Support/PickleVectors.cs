@@ -11,7 +11,7 @@ public sealed record PickleVector(string Name, string Protocol, string Python, b
     public override string ToString() => Id;
 }
 
-/// <summary>Loads <c>Data/pickle_vectors.json</c> (copied from the protocol notes) once.</summary>
+/// <summary>Loads <c>Data/pickle_vectors.json</c> (made by CPython 3.11.7; docs/protocol.md "Test data") once.</summary>
 public static class PickleVectors
 {
     private static readonly Lazy<(IReadOnlyList<PickleVector> Cases, IReadOnlyList<PickleVector> Writer)> Data = new(Load);

@@ -114,7 +114,7 @@ public class ClientSettingsTests
     [InlineData("--host", "h")]
     public void Parse_ServerOnlyOrUnknownOption_Throws(string option, string value)
     {
-        Assert.Contains("unknown option " + option, Fails("--authkey", "k", option, value).Message, StringComparison.Ordinal);
+        Assert.Contains($"unknown option '{option}'", Fails("--authkey", "k", option, value).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public class CommandLineTests
     public void Parse_UnknownOption_ThrowsNamingIt(string arg)
     {
         var e = Assert.Throws<UsageException>(() => Parse(arg));
-        Assert.Contains("unknown option --" + arg[2..].Split('=')[0], e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown option '--" + arg[2..].Split('=')[0] + "'", e.Message, StringComparison.Ordinal);
         Assert.Contains("--help", e.Message, StringComparison.Ordinal);
     }
 
@@ -105,6 +105,21 @@ public class CommandLineTests
     {
         var e = Assert.Throws<UsageException>(() => Parse(arg));
         Assert.Contains($"unexpected argument '{arg}'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_QuoteUserTextEscaped()
+    {
+        var unexpected = Assert.Throws<UsageException>(() => Parse("\u001b[2J"));
+        Assert.Contains(@"unexpected argument '\x1b[2J'", unexpected.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<UsageException>(() => Parse("--po\u0007rt=1"));
+        Assert.Contains(@"unknown option '--po\x07rt'", unknown.Message, StringComparison.Ordinal);
+        var integer = Assert.Throws<UsageException>(() => Parse("--port", "5\r\n" + new string('0', 100)).Integer("port", 0));
+        Assert.Equal(@"--port must be an integer, not '5\r\n" + new string('0', 35) + "…'", integer.Message);
+        foreach (string message in new[] { unexpected.Message, unknown.Message, integer.Message })
+        {
+            Assert.DoesNotContain(message, c => c < 0x20);
+        }
     }
 
     [Fact]

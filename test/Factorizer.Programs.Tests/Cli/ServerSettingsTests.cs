@@ -128,8 +128,7 @@ public class ServerSettingsTests
     {
         string text = "1" + new string('x', 100);
         string message = Fails("--start", text).Message;
-        Assert.Contains("...", message, StringComparison.Ordinal);
-        Assert.True(message.Length < 120, message);
+        Assert.Equal("--start must be a non-negative integer, not '1" + new string('x', 39) + "…'", message);
     }
 
     [Theory]

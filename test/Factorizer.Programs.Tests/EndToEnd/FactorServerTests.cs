@@ -99,6 +99,58 @@ public class FactorServerTests
         Assert.Contains("'4x2'", result.StdErr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'7', 0x1B, (byte)'[', (byte)'2', (byte)'J', 0x1B, (byte)']', (byte)'0', (byte)';', (byte)'x', 0x07 }, @"'7\x1b[2J\x1b]0;x\x07'")]
+    [InlineData(new byte[] { (byte)'1', 0x00, (byte)'2' }, @"'1\02'")]
+    [InlineData(new byte[] { (byte)'5', 0xFF, 0xC2, 0x9B, (byte)'\r', (byte)'\r' }, @"'5\xff\xc2\x9b'")]
+    public async Task Run_HostileTokenInFile_ExitsTwoAndStderrHasNoControlByte(byte[] token, string shown)
+    {
+        using var dir = new TempDirectory();
+        byte[] input = [.. "1\n2\n"u8, .. token, .. "\n3\n"u8];
+        File.WriteAllBytes(dir.File("in.txt"), input);
+        (int exitCode, byte[] stdout, byte[] stderr) = await TestPrograms.RunServerRawAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--input", dir.File("in.txt"));
+        string text = System.Text.Encoding.UTF8.GetString(stderr);
+        Assert.True(exitCode == 2, $"exit {exitCode}: {text}");
+        Assert.Empty(stdout);
+        for (int i = 0; i < stderr.Length; i++)
+        {
+            Assert.False(stderr[i] is (< 0x20 and not (byte)'\n') or 0x7F, $"control byte 0x{stderr[i]:x2} at {i} of stderr: {Convert.ToHexString(stderr)}");
+        }
+        Assert.Contains("line 3: " + shown + " is not a non-negative integer", text, StringComparison.Ordinal);
+        Assert.Equal(1, text.Count(c => c == '\n'));
+    }
+
+    [Fact]
+    public async Task Run_CrlfInputFile_MatchesGnuFactorOnTheLfVersion()
+    {
+        using var dir = new TempDirectory();
+        string lf = TestNumbers.Mixed;
+        File.WriteAllText(dir.File("crlf.txt"), lf.ReplaceLineEndings("\r\n"));
+        Assert.Contains("\r\n", File.ReadAllText(dir.File("crlf.txt")), StringComparison.Ordinal);
+        ProcessResult result = await TestPrograms.RunServerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--input", dir.File("crlf.txt"), "--chunk-size", "5", "--procs", "1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(await GnuFactor.RunAsync(lf), result.StdOut);
+    }
+
+    [Fact]
+    public async Task Run_HostileOptionValueAndFileName_AreEscapedInTheError()
+    {
+        (int exitCode, _, byte[] stderr) = await TestPrograms.RunServerRawAsync("--port", "80\u001b[2J");
+        string text = System.Text.Encoding.UTF8.GetString(stderr);
+        Assert.Equal(2, exitCode);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.Contains(@"--port must be an integer, not '80\x1b[2J'", text, StringComparison.Ordinal);
+
+        (exitCode, _, stderr) = await TestPrograms.RunServerRawAsync("--input", "/nonexistent/\u001b[2J\tnumbers.txt");
+        text = System.Text.Encoding.UTF8.GetString(stderr);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(@"cannot read --input '/nonexistent/\x1b[2J\tnumbers.txt': no such directory", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\t', text);
+    }
+
     [Fact]
     public async Task Run_BadTokenOnStdin_ExitsTwo()
     {

@@ -1,17 +1,18 @@
 using Factorizer.Programs.Tests.Support;
 using Factorizer.TestSupport;
+using Xunit.Abstractions;
 
 namespace Factorizer.Programs.Tests.Interop;
 
 /// <summary>The seed's client (Python 3 port, multiprocessing workers doing get_nowait) drains factor-server.</summary>
-public class SeedPythonClientTests
+public class SeedPythonClientTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> Versions => Python.InteropVersions();
-
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons]
+    [MissingPythons]
     public async Task SeedClient_DrainsFactorServer_OutputMatchesGnuFactor(string version)
     {
+        output.WriteLine(Python.Describe(version));
         await using ChildProcess server = TestPrograms.StartLocalServer("--count", "200", "--procs", "0");
         int port = await TestPrograms.WaitListeningAsync(server);
         await using ChildProcess client = ChildProcess.Start(Python.Require(version),

@@ -1,17 +1,18 @@
 using Factorizer.Programs.Tests.Support;
 using Factorizer.TestSupport;
+using Xunit.Abstractions;
 
 namespace Factorizer.Programs.Tests.Interop;
 
 /// <summary>factor-client drains the seed's server (Python 3 port: SyncManager with two queue.Queue objects).</summary>
-public class SeedPythonServerTests
+public class SeedPythonServerTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> Versions => Python.InteropVersions();
-
     [Theory]
-    [MemberData(nameof(Versions))]
+    [InstalledPythons]
+    [MissingPythons]
     public async Task FactorClient_DrainsSeedServer_ServerPrintsCorrectResults(string version)
     {
+        output.WriteLine(Python.Describe(version));
         // make_nums(199) makes 200 numbers, like the seed's make_nums(999) makes 1000.
         await using ChildProcess server = ChildProcess.Start(Python.Require(version),
             [TestPrograms.SeedServerScript, "--ip", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--count", "199"]);

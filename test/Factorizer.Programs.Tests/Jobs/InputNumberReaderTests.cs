@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using Factorizer.Programs.Tests.Support;
 using Factorizer.Work.Jobs;
 
 namespace Factorizer.Programs.Tests.Jobs;
@@ -96,9 +97,76 @@ public class InputNumberReaderTests
     {
         var e = Fails("1\n2\n" + new string('7', 100_001) + "\n");
         Assert.Equal(3, e.LineNumber);
-        Assert.Equal(43, e.Token.Length); // cut to 40 characters and "..."
-        Assert.EndsWith("...", e.Token, StringComparison.Ordinal);
-        Assert.True(e.Message.Length < 120, e.Message);
+        Assert.Equal(new string('7', 40) + "…", e.Token); // cut to 40 characters and "…"
+        Assert.Equal($"line 3: '{e.Token}' is too long (100001 characters; a number may have at most 100000 digits)", e.Message);
+    }
+
+    [Fact]
+    public void TryRead_TenMegabyteTokenWithoutWhitespace_GivesABoundedError()
+    {
+        // Not held in memory: a stream that makes its bytes as they are read.
+        const long size = 10L << 20;
+        foreach (byte fill in new[] { (byte)'9', (byte)'x', (byte)0x1B })
+        {
+            var reader = new InputNumberReader(new RepeatingStream(fill, size));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.Throws<InvalidInputException>(() => reader.TryRead(out _));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(1, e.LineNumber);
+            Assert.True(e.Message.Length < 200, e.Message);
+            Assert.EndsWith("…", e.Token, StringComparison.Ordinal);
+            Assert.True(allocated < 4 << 20, $"{allocated} bytes allocated for a {size}-byte token");
+        }
+    }
+
+    [Fact]
+    public void TryRead_NulInToken_IsEscaped()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => ReadAll([(byte)'1', 0, (byte)'2', (byte)'\n']));
+        Assert.Equal(@"1\02", e.Token);
+        Assert.Equal(@"line 1: '1\02' is not a non-negative integer", e.Message);
+    }
+
+    [Fact]
+    public void TryRead_EscSequenceToken_IsEscapedWithItsLine()
+    {
+        var e = Fails("1\n2\n5\u001b[2J\u001b]0;title\u0007\n");
+        Assert.Equal(3, e.LineNumber);
+        Assert.Equal(@"5\x1b[2J\x1b]0;title\x07", e.Token);
+        Assert.DoesNotContain('\u001b', e.Message);
+        Assert.DoesNotContain('\u0007', e.Message);
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8Token_IsHexNotReplacementCharacter()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => ReadAll([(byte)'4', (byte)'\n', (byte)'5', 0xFF, 0xC3, (byte)'\n']));
+        Assert.Equal(2, e.LineNumber);
+        Assert.Equal(@"5\xff\xc3", e.Token);
+        Assert.DoesNotContain('\uFFFD', e.Message);
+    }
+
+    [Fact]
+    public void TryRead_C1ControlAndBidiOverride_AreEscaped()
+    {
+        var e = Fails("7\u009b2J\u202e");
+        Assert.Equal(@"7\xc2\x9b2J\xe2\x80\xae", e.Token);
+    }
+
+    [Fact]
+    public void TryRead_LongHostileToken_IsCutAfterEscaping()
+    {
+        var e = Fails(string.Concat(Enumerable.Repeat("\u001b[2J", 1000)));
+        // 5 × 7 characters, then "\x1b" and "[" fit in the 40: an escape is cut before or after, never inside.
+        Assert.Equal(string.Concat(Enumerable.Repeat(@"\x1b[2J", 5)) + @"\x1b[…", e.Token);
+    }
+
+    [Fact]
+    public void TryRead_CrlfLines_ReadLikeLfLines()
+    {
+        Assert.Equal(ReadAll("5\n6\n18446744073709551617\n"), ReadAll("5\r\n6\r\n18446744073709551617\r\n"));
+        Assert.Equal(2, Fails("5\r\n6x\r\n").LineNumber);
+        Assert.Equal("6x", Fails("5\r\n6x\r\n").Token); // the CR is a separator, not part of the token
     }
 
     [Fact]

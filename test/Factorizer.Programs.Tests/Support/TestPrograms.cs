@@ -68,6 +68,45 @@ internal static partial class TestPrograms
         return await server.WaitAsync(RunTimeout);
     }
 
+    /// <summary>
+    /// Runs factor-server to its end and returns its exit code and its stdout and stderr as raw bytes
+    /// (the line-based <see cref="ChildProcess"/> decodes text and splits on CR, which would hide
+    /// the very bytes a test of escaping looks for).
+    /// </summary>
+    public static async Task<(int ExitCode, byte[] StdOut, byte[] StdErr)> RunServerRawAsync(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(DotNet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(ServerDll);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.Close();
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+        using var cts = new CancellationTokenSource(RunTimeout);
+        try
+        {
+            await Task.WhenAll(
+                process.StandardOutput.BaseStream.CopyToAsync(stdout, cts.Token),
+                process.StandardError.BaseStream.CopyToAsync(stderr, cts.Token),
+                process.WaitForExitAsync(cts.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"factor-server did not exit within {RunTimeout}; killed");
+        }
+        return (process.ExitCode, stdout.ToArray(), stderr.ToArray());
+    }
+
     /// <summary>Runs factor-client to its end.</summary>
     public static async Task<ProcessResult> RunClientAsync(params string[] args)
     {
