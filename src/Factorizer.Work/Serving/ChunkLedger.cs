@@ -1,31 +1,67 @@
 using System.Numerics;
 using Factorizer.Managers.Server;
+using Factorizer.Work.Jobs;
 
 namespace Factorizer.Work.Serving;
 
 /// <summary>
-/// Book-keeping of the chunks in flight: which were issued, who holds which, which are done.
-/// Results carry no chunk id (the seed's shape is a bare dict), so a result is matched to an
-/// outstanding chunk by its set of numbers. All state is under one lock; verification runs outside it.
+/// Book-keeping of the chunks in flight: which were issued (each with a stable id, its index in
+/// input order), who holds which and how (a lease, or a plain <c>get</c>), what has been received
+/// for each, which are done. Our workers' reports name their lease, so they are found by lease id;
+/// the seed's bare result dicts carry no id and are matched by their set of numbers.
+/// All state is under one lock; verification runs outside it.
 /// Invariant: a chunk is in <c>_bySignature</c> iff it is outstanding (issued, not completed).
 /// </summary>
-internal sealed class ChunkLedger
+internal sealed class ChunkLedger(TimeProvider time)
 {
     /// <summary>One issued chunk.</summary>
-    internal sealed class Chunk(long index, List<object?> item, string signature)
+    internal sealed class Chunk(long id, List<object?> item, string signature)
     {
-        public long Index { get; } = index;
+        /// <summary>Stable id: the chunk's index in input order (0-based).</summary>
+        public long Id { get; } = id;
+
+        /// <summary>The job as queued: a Python list of ints (the seed's shape).</summary>
         public List<object?> Item { get; } = item;
+
+        /// <summary>The chunk's numbers, distinct and sorted, as text (to match bare result dicts).</summary>
         public string Signature { get; } = signature;
-        public long? HolderSession { get; set; }
+
+        /// <summary>Verified lines received so far, by number (partial reports fill it piece by piece).</summary>
+        public Dictionary<BigInteger, string> Lines { get; } = [];
+
+        /// <summary>Numbers a worker failed on (an exception): given up, named at the end.</summary>
+        public Dictionary<BigInteger, WorkError> Errors { get; } = [];
+
+        /// <summary>Session holding it through a plain <c>get</c> (null when queued or leased).</summary>
+        public long? GetHolder { get; set; }
+
+        /// <summary>When the plain <c>get</c> took it (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long TakenAt { get; set; }
+
+        /// <summary>The current lease on it, if any.</summary>
+        public long? LeaseId { get; set; }
+
+        /// <summary>Every lease it has had (forgotten with it when it completes).</summary>
+        public List<long> Leases { get; } = [];
+
+        /// <summary>Results for it that failed verification.</summary>
         public int FailedAttempts { get; set; }
+
+        /// <summary>Guarded by the ledger's lock.</summary>
+        public bool Done { get; set; }
+
+        /// <summary>It went back to the queue at least once, so a copy may still be queued when it completes.</summary>
+        public bool Requeued { get; set; }
     }
 
     private readonly Lock _gate = new();
     private readonly Dictionary<object, Chunk> _byItem = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, List<Chunk>> _bySignature = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, HashSet<Chunk>> _heldBySession = [];
+    private readonly Dictionary<long, Chunk> _byLease = []; // every lease on an outstanding chunk, current or past (late reports count)
+    private readonly Dictionary<long, HashSet<Chunk>> _heldBySession = []; // plain-get holders
+    private readonly HashSet<object> _stale = new(ReferenceEqualityComparer.Instance); // done chunks' items that may still be queued
     private long _issued;
+    private long _outstanding;
 
     /// <summary>Chunks issued so far.</summary>
     public long Issued
@@ -39,13 +75,27 @@ internal sealed class ChunkLedger
         }
     }
 
-    /// <summary>Registers a new chunk; returns it with its index (0-based, input order).</summary>
+    /// <summary>Chunks issued and not yet completed.</summary>
+    public long Outstanding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstanding;
+            }
+        }
+    }
+
+    /// <summary>Registers a new chunk; returns it with its id (0-based, input order).</summary>
     public Chunk Issue(List<object?> numbers)
     {
-        string signature = ResultCheck.SignatureOf(numbers.Select(n => n is long l ? new BigInteger(l) : (BigInteger)n!));
+        ArgumentNullException.ThrowIfNull(numbers);
+        string signature = ResultCheck.SignatureOf(numbers.Select(ToBig));
         lock (_gate)
         {
             var chunk = new Chunk(_issued++, numbers, signature);
+            _outstanding++;
             _byItem[numbers] = chunk;
             if (!_bySignature.TryGetValue(signature, out List<Chunk>? same))
             {
@@ -56,16 +106,18 @@ internal sealed class ChunkLedger
         }
     }
 
-    /// <summary>A session took <paramref name="item"/> from the job queue.</summary>
+    /// <summary>A session took <paramref name="item"/> from the job queue with a plain <c>get</c>.</summary>
     public void Taken(object? item, SessionInfo session)
     {
+        ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
-            if (item is null || !_byItem.TryGetValue(item, out Chunk? chunk) || !IsOutstanding(chunk))
+            if (item is null || !_byItem.TryGetValue(item, out Chunk? chunk))
             {
                 return;
             }
-            chunk.HolderSession = session.Id;
+            chunk.GetHolder = session.Id;
+            chunk.TakenAt = time.GetTimestamp();
             if (!_heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held))
             {
                 _heldBySession[session.Id] = held = [];
@@ -77,22 +129,68 @@ internal sealed class ChunkLedger
     /// <summary>A take whose reply never reached <paramref name="session"/>: the item is back in the queue, not held.</summary>
     public void Untake(object? item, SessionInfo session)
     {
+        ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
-            if (item is not null && _byItem.TryGetValue(item, out Chunk? chunk) && chunk.HolderSession == session.Id)
+            if (item is not null && _byItem.TryGetValue(item, out Chunk? chunk) && chunk.GetHolder == session.Id)
             {
-                chunk.HolderSession = null;
-                if (_heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held))
-                {
-                    held.Remove(chunk);
-                }
+                DropGetHolder(chunk);
+                chunk.Requeued = true;
             }
         }
     }
 
-    /// <summary>A session closed: returns the items it held and never finished, for requeueing.</summary>
+    /// <summary>A session reserved <paramref name="item"/> under lease <paramref name="leaseId"/>; false when it is no chunk of this run.</summary>
+    public bool Reserved(object? item, long leaseId)
+    {
+        lock (_gate)
+        {
+            if (item is null || !_byItem.TryGetValue(item, out Chunk? chunk))
+            {
+                return false;
+            }
+            chunk.LeaseId = leaseId;
+            chunk.Leases.Add(leaseId);
+            _byLease[leaseId] = chunk;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Lease <paramref name="leaseId"/> ended without a result (expired, its holder gone, released):
+    /// the queue has the item back. Returns the chunk's id, or null when the lease was no chunk's.
+    /// The lease still finds the chunk, so a late report from its holder counts.
+    /// </summary>
+    public long? LeaseEnded(long leaseId)
+    {
+        lock (_gate)
+        {
+            if (!_byLease.TryGetValue(leaseId, out Chunk? chunk))
+            {
+                return null;
+            }
+            if (chunk.LeaseId == leaseId)
+            {
+                chunk.LeaseId = null;
+            }
+            chunk.Requeued = true;
+            return chunk.Id;
+        }
+    }
+
+    /// <summary>The outstanding chunk lease <paramref name="leaseId"/> was for, or null (unknown lease, or the chunk is done).</summary>
+    public Chunk? ByLease(long leaseId)
+    {
+        lock (_gate)
+        {
+            return _byLease.TryGetValue(leaseId, out Chunk? chunk) && !chunk.Done ? chunk : null;
+        }
+    }
+
+    /// <summary>A session closed: returns the items it held by plain <c>get</c> and never finished, for requeueing.</summary>
     public List<object?> Release(SessionInfo session)
     {
+        ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
             if (!_heldBySession.Remove(session.Id, out HashSet<Chunk>? held))
@@ -100,43 +198,83 @@ internal sealed class ChunkLedger
                 return [];
             }
             var items = new List<object?>();
-            foreach (Chunk chunk in held.Where(c => IsOutstanding(c) && c.HolderSession == session.Id).OrderByDescending(c => c.Index))
+            foreach (Chunk chunk in held.Where(c => !c.Done && c.GetHolder == session.Id).OrderByDescending(c => c.Id))
             {
-                chunk.HolderSession = null;
+                chunk.GetHolder = null;
+                chunk.Requeued = true;
                 items.Add(chunk.Item);
             }
-            return items; // highest index first: requeueing each at the front leaves the lowest first
+            return items; // highest id first: requeueing each at the front leaves the lowest first
         }
     }
 
     /// <summary>
-    /// Finds the outstanding chunk a result is for: one with this signature (preferring one the session
-    /// holds); failing that, the oldest chunk the session holds, so an incomplete or altered result
-    /// still counts against its chunk (and gets it redone) instead of leaving it outstanding for ever.
+    /// Chunks taken by plain <c>get</c> longer than <paramref name="limit"/> ago (a stopped or vanished
+    /// Python worker): no longer counted as held, returned for requeueing, highest id first. A late
+    /// result from the old holder still counts; the duplicate is then ignored.
     /// </summary>
-    public Chunk? Match(string signature, SessionInfo session)
+    public List<object?> Overdue(TimeSpan limit)
     {
+        lock (_gate)
+        {
+            var overdue = new List<Chunk>();
+            foreach (HashSet<Chunk> held in _heldBySession.Values)
+            {
+                overdue.AddRange(held.Where(c => !c.Done && c.GetHolder is not null && time.GetElapsedTime(c.TakenAt) > limit));
+            }
+            foreach (Chunk chunk in overdue)
+            {
+                DropGetHolder(chunk);
+                chunk.Requeued = true;
+            }
+            return [.. overdue.OrderByDescending(c => c.Id).Select(c => (object?)c.Item)];
+        }
+    }
+
+    /// <summary>
+    /// Finds the outstanding chunk a bare result dict is for: one with this signature (preferring one
+    /// the session holds); failing that, the oldest chunk the session holds that shares a number with
+    /// the result, so an incomplete or altered result counts against its chunk (and gets it redone).
+    /// A result that shares no number with anything the session holds matches nothing.
+    /// </summary>
+    public Chunk? Match(string signature, IReadOnlyDictionary<object, object?> result, SessionInfo session)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
             if (_bySignature.TryGetValue(signature, out List<Chunk>? candidates))
             {
-                return candidates.FirstOrDefault(c => c.HolderSession == session.Id) ?? candidates[0];
+                return candidates.FirstOrDefault(c => c.GetHolder == session.Id) ?? candidates[0];
             }
             return _heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held)
-                ? held.Where(c => IsOutstanding(c) && c.HolderSession == session.Id).MinBy(c => c.Index)
+                ? held.Where(c => !c.Done && c.GetHolder == session.Id && c.Item.Any(n => n is not null && result.ContainsKey(n))).MinBy(c => c.Id)
                 : null;
         }
     }
 
-    /// <summary>Marks the chunk done; false if someone completed it first (a duplicate result).</summary>
-    public bool Complete(Chunk chunk)
+    /// <summary>Runs <paramref name="update"/> on the chunk under the ledger's lock (its lines and errors are guarded by it).</summary>
+    public T Update<T>(Chunk chunk, Func<Chunk, T> update)
     {
+        ArgumentNullException.ThrowIfNull(update);
         lock (_gate)
         {
-            if (!IsOutstanding(chunk))
+            return update(chunk);
+        }
+    }
+
+    /// <summary>Marks the chunk done; false if it was done already (a duplicate result).</summary>
+    public bool Complete(Chunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        lock (_gate)
+        {
+            if (chunk.Done)
             {
                 return false;
             }
+            chunk.Done = true;
+            _outstanding--;
             List<Chunk> same = _bySignature[chunk.Signature];
             same.Remove(chunk);
             if (same.Count == 0)
@@ -144,28 +282,51 @@ internal sealed class ChunkLedger
                 _bySignature.Remove(chunk.Signature);
             }
             _byItem.Remove(chunk.Item);
-            if (chunk.HolderSession is { } holder && _heldBySession.TryGetValue(holder, out HashSet<Chunk>? held))
+            foreach (long lease in chunk.Leases)
             {
-                held.Remove(chunk);
+                _byLease.Remove(lease);
+            }
+            DropGetHolder(chunk);
+            if (chunk.Requeued)
+            {
+                _stale.Add(chunk.Item);
             }
             return true;
+        }
+    }
+
+    /// <summary>
+    /// True (once) when <paramref name="item"/> is a queued copy of a chunk that has been done since
+    /// it was requeued: the queue hands it out no more.
+    /// </summary>
+    public bool ForgetStale(object? item)
+    {
+        lock (_gate)
+        {
+            return item is not null && _stale.Remove(item);
         }
     }
 
     /// <summary>A result for the chunk failed verification: counts it and clears the holder so it can be requeued.</summary>
     public int RecordFailure(Chunk chunk)
     {
+        ArgumentNullException.ThrowIfNull(chunk);
         lock (_gate)
         {
-            if (chunk.HolderSession is { } holder && _heldBySession.TryGetValue(holder, out HashSet<Chunk>? held))
-            {
-                held.Remove(chunk);
-            }
-            chunk.HolderSession = null;
+            DropGetHolder(chunk);
+            chunk.Requeued = true;
             return ++chunk.FailedAttempts;
         }
     }
 
-    private bool IsOutstanding(Chunk chunk) =>
-        _bySignature.TryGetValue(chunk.Signature, out List<Chunk>? same) && same.Contains(chunk);
+    private void DropGetHolder(Chunk chunk)
+    {
+        if (chunk.GetHolder is { } holder && _heldBySession.TryGetValue(holder, out HashSet<Chunk>? held))
+        {
+            held.Remove(chunk);
+        }
+        chunk.GetHolder = null;
+    }
+
+    internal static BigInteger ToBig(object? number) => number is long l ? l : (BigInteger)number!;
 }

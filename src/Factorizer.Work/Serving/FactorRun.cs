@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Numerics;
 using System.Text;
 using Factorizer.Managers;
 using Factorizer.Managers.Queues;
@@ -11,33 +10,31 @@ using Factorizer.Work.Supervision;
 namespace Factorizer.Work.Serving;
 
 /// <summary>
-/// One factor-server run: serve the job and result queues, feed chunks between the watermarks,
-/// verify results, write them in input order, show progress, and finish when every number is done.
-/// A chunk held by a connection that closes before its result arrives goes back to the queue.
-/// Cancelling the run stops it cleanly: no more chunks are handed out, workers are told the server
-/// is stopping, local workers are stopped, and the finished in-order lines are written whole.
+/// One factor-server run's lifecycle: serve the job and result queues, start the
+/// <see cref="Feeder"/>, the <see cref="ProgressView"/> and any local workers, wait until every
+/// chunk is written (the <see cref="ResultIntake"/> verifies and hands them to the
+/// <see cref="OrderedOutput"/>), then let workers leave and report. Every second, finished lines are
+/// flushed and chunks taken by plain <c>get</c> for too long are handed out again; a reserved chunk
+/// whose lease runs out, or whose holder's connection closes, goes back to the queue by itself.
+/// Cancelling the run stops it cleanly: no more chunks are handed out, local workers are stopped,
+/// connected workers are told the server is stopping, and the finished in-order lines are written
+/// whole. The run returns a <see cref="RunOutcome"/>; the program turns it into an exit code.
 /// </summary>
 public sealed class FactorRun
 {
-    /// <summary>A chunk whose results fail verification this many times is reported as failed.</summary>
-    private const int MaxVerificationFailures = 3;
-
     private readonly FactorRunOptions _options;
     private readonly NumberSource _source;
     private readonly Action<string> _log;
-    private readonly ChunkLedger _ledger = new();
-    private readonly OrderedOutput _output;
-    private readonly LocalQueue<object?> _jobs = new();
-    private readonly RunStatus _status = new();
-    private readonly ClientStats _stats = new();
-    private readonly SemaphoreSlim _sessionClosed = new(0);
-    private readonly List<string> _failures = [];
-    private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously); // first fill done
     private readonly TimeProvider _time;
+    private readonly ChunkLedger _ledger;
+    private readonly OrderedOutput _output;
+    private readonly LocalQueue<object?> _jobs;
+    private readonly RunStatus _status;
+    private readonly ClientStats _stats = new();
+    private readonly ResultIntake _intake;
+    private readonly Feeder _feeder;
+    private readonly SemaphoreSlim _sessionClosed = new(0);
     private long _firstTaken; // timestamp of the first chunk handed out (0: none yet); rates count from there
-    private readonly long _chunksTotal;
-    private long _chunksDone;
-    private long _numbersDone;
     private ManagerServer? _server;
 
     /// <summary>Prepares a run over <paramref name="source"/>, writing lines to <paramref name="output"/>.</summary>
@@ -45,10 +42,16 @@ public sealed class FactorRun
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _source = source ?? throw new ArgumentNullException(nameof(source));
-        _output = new OrderedOutput(output);
+        ArgumentNullException.ThrowIfNull(log);
         _log = message => log(Cli.DisplayText.Clean(message)); // peers' names and messages reach it: nothing raw
         _time = options.Time;
-        _chunksTotal = (source.Count + options.ChunkSize - 1) / options.ChunkSize;
+        _ledger = new ChunkLedger(_time);
+        _output = new OrderedOutput(output);
+        _jobs = new LocalQueue<object?>(timeToRun: options.TimeToRun, timeProvider: _time);
+        _jobs.LeaseReturned += OnLeaseReturned;
+        _status = new RunStatus(options.TimeToRun);
+        _intake = new ResultIntake(_ledger, _jobs, _output, _stats, _time, _log);
+        _feeder = new Feeder(source, _ledger, _jobs, _output, options);
     }
 
     /// <summary>
@@ -65,12 +68,12 @@ public sealed class FactorRun
             Log = _log,
         });
         manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger, _status, OnTaken));
-        manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(Accept));
+        manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Fill the queue before listening: the seed's Python workers quit at the first empty get.
-        Task feeding = Task.Run(() => FeedAsync(stop.Token), stop.Token);
-        await Task.WhenAny(_primed.Task, feeding).ConfigureAwait(false);
+        Task feeding = Task.Run(() => _feeder.RunAsync(stop.Token), stop.Token);
+        await Task.WhenAny(_feeder.Primed, feeding).ConfigureAwait(false);
         IPEndPoint endPoint;
         try
         {
@@ -83,24 +86,26 @@ public sealed class FactorRun
             throw;
         }
         _server = manager.Server;
-        _log($"listening on {endPoint}; {_source.Count} numbers in {_chunksTotal} chunks of {_options.ChunkSize}");
+        _log($"listening on {endPoint}; {_source.Count} numbers in {_feeder.ChunksTotal} chunks of {_options.ChunkSize}");
 
         WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
         Task<bool>? localRun = local?.RunAsync(stop.Token);
-        using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-        Task progress = ShowProgressAsync(progressStop.Token);
-        Task done = _output.WaitForWrittenAsync(_chunksTotal, stop.Token);
+        var view = new ProgressView(Snapshot, _options, _log);
+        using var viewStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        Task progress = view.RunAsync(viewStop.Token);
+        Task housekeeping = HousekeepAsync(viewStop.Token);
+        Task done = _output.WaitForWrittenAsync(_feeder.ChunksTotal, stop.Token);
 
         // The run ends when every chunk is written; it fails early if feeding throws or the
         // local workers give up (a fatal exit, or too many crashes).
         Task failed = Task.WhenAny(FailureOf(feeding, stop.Token), LocalFailureOf(localRun, stop.Token));
         if (await Task.WhenAny(done, failed).ConfigureAwait(false) != done || !done.IsCompletedSuccessfully)
         {
-            await stop.CancelAsync().ConfigureAwait(false); // the feeder, the progress line, the local workers
-            await Task.WhenAll(IgnoreErrors(feeding), IgnoreErrors(progress), IgnoreErrors(localRun)).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false); // the feeder, the views, the local workers
+            await Task.WhenAll(IgnoreErrors(feeding), IgnoreErrors(progress), IgnoreErrors(housekeeping), IgnoreErrors(localRun)).ConfigureAwait(false);
             _status.Stop(); // hand out nothing more; remote workers asking are told the server is stopping
             _jobs.DrainWaiters();
-            ClearProgressLine();
+            view.Clear();
             if (cancellationToken.IsCancellationRequested)
             {
                 await DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // a moment for workers to hear it
@@ -117,23 +122,23 @@ public sealed class FactorRun
             _log("the local workers failed; stopping");
             return new RunOutcome(RunEnd.Failed, _output.LinesWritten, _source.Count);
         }
-        await progressStop.CancelAsync().ConfigureAwait(false);
-        await IgnoreErrors(progress).ConfigureAwait(false);
-        ReportDone();
+        await viewStop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(IgnoreErrors(progress), IgnoreErrors(housekeeping)).ConfigureAwait(false);
+        view.Clear();
+        _log("done: " + Snapshot().Format()); // while the workers are still connected to be counted
         _status.Finish();
         _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
         await DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
         await manager.DisposeAsync().ConfigureAwait(false);
         _output.Close();
-        if (localRun is not null && await Task.WhenAny(localRun, Task.Delay(_options.DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != localRun)
+        if (localRun is not null && await Task.WhenAny(localRun, Task.Delay(_options.DrainTimeout, _time, CancellationToken.None)).ConfigureAwait(false) != localRun)
         {
             local!.KillAll();
         }
         await stop.CancelAsync().ConfigureAwait(false);
-        await IgnoreErrors(progress).ConfigureAwait(false);
         await IgnoreErrors(feeding).ConfigureAwait(false);
         Report();
-        return new RunOutcome(_failures.Count == 0 ? RunEnd.Completed : RunEnd.Failed, _output.LinesWritten, _source.Count);
+        return new RunOutcome(_intake.Failures.Count == 0 ? RunEnd.Completed : RunEnd.Failed, _output.LinesWritten, _source.Count);
     }
 
     private IPEndPoint StartListening(QueueManager manager)
@@ -160,100 +165,44 @@ public sealed class FactorRun
         return new WorkerSupervisor(_options.Procs, slot => describe(slot, port), _log);
     }
 
-    /// <summary>Cuts the input into chunks and keeps the job queue between the watermarks.</summary>
-    private async Task FeedAsync(CancellationToken cancellationToken)
+    /// <summary>Every interval: flush the finished lines, and hand out again chunks held too long by plain get.</summary>
+    private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
-        var chunk = new List<object?>(_options.ChunkSize);
-        foreach (object number in _source.Read())
+        using var timer = new PeriodicTimer(_options.HousekeepingInterval, _time);
+        try
         {
-            chunk.Add(number);
-            if (chunk.Count == _options.ChunkSize)
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                await IssueAsync(chunk, cancellationToken).ConfigureAwait(false);
-                chunk = new List<object?>(_options.ChunkSize);
+                _output.Flush();
+                List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
+                foreach (object? item in overdue)
+                {
+                    _jobs.Requeue(item);
+                }
+                if (overdue.Count > 0)
+                {
+                    _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
+                }
             }
         }
-        if (chunk.Count > 0)
+        catch (OperationCanceledException)
         {
-            await IssueAsync(chunk, cancellationToken).ConfigureAwait(false);
+            // The run is ending.
         }
-        _primed.TrySetResult();
     }
 
-    private async Task IssueAsync(List<object?> chunk, CancellationToken cancellationToken)
+    private void OnLeaseReturned(object? sender, LeaseReturnedEventArgs<object?> e)
     {
-        if (_jobs.Count >= _options.HighWatermark)
+        long? chunk = _ledger.LeaseEnded(e.LeaseId);
+        if (chunk is not null && e.Reason == LeaseReturnReason.Expired)
         {
-            _primed.TrySetResult();
-            await _jobs.WaitUntilCountAtMostAsync(_options.LowWatermark, cancellationToken).ConfigureAwait(false);
+            _log($"chunk {chunk} (lease {e.LeaseId}, held by {e.Holder}) ran past its time-to-run of {_options.TimeToRun.TotalSeconds:0} s; back in the queue");
         }
-        long ahead = _ledger.Issued - _options.Window;
-        if (ahead >= 0)
-        {
-            await _output.WaitForWrittenAsync(ahead + 1, cancellationToken).ConfigureAwait(false);
-        }
-        _ledger.Issue(chunk);
-        _jobs.TryPut(chunk);
-    }
-
-    /// <summary>
-    /// Handles one result put: match it to its chunk, verify, write. Returns a refusal message only
-    /// for a value that is not a result at all; duplicates and failed checks are handled here.
-    /// </summary>
-    private string? Accept(object? item, SessionInfo session)
-    {
-        string? signature = ResultCheck.Signature(item, out Dictionary<object, object?>? dict);
-        if (signature is null)
-        {
-            return "a result must be a non-empty dict mapping each number to the list of its prime factors";
-        }
-        ChunkLedger.Chunk? chunk = _ledger.Match(signature, session);
-        if (chunk is null)
-        {
-            return null; // a duplicate (the chunk was requeued and done twice) or a result for no chunk of ours
-        }
-        (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(dict!);
-        if (chunk.Signature != signature)
-        {
-            problems.AddRange(ResultCheck.Coverage(chunk.Item, dict!));
-        }
-        if (problems.Count > 0)
-        {
-            int failures = _ledger.RecordFailure(chunk);
-            _log($"result from {session} failed verification ({problems.Count} numbers), attempt {failures}: {problems[0]}");
-            if (failures < MaxVerificationFailures)
-            {
-                _jobs.Requeue(chunk.Item);
-                return null;
-            }
-            lock (_failures)
-            {
-                _failures.AddRange(problems);
-            }
-        }
-        if (!_ledger.Complete(chunk))
-        {
-            return null;
-        }
-        var text = new StringBuilder();
-        foreach (object? number in chunk.Item)
-        {
-            BigInteger n = number is long l ? l : (BigInteger)number!;
-            if (lines.TryGetValue(n, out string? line))
-            {
-                text.Append(line).Append('\n');
-            }
-        }
-        Interlocked.Increment(ref _chunksDone);
-        Interlocked.Add(ref _numbersDone, chunk.Item.Count);
-        _stats.Record(session, chunk.Item.Count, DateTimeOffset.UtcNow);
-        _output.Complete(chunk.Index, text.ToString());
-        return null;
     }
 
     private void OnSessionClosed(SessionInfo session)
     {
-        List<object?> held = _ledger.Release(session);
+        List<object?> held = _ledger.Release(session); // plain-get holders; the queue returns leased chunks itself
         foreach (object? item in held)
         {
             _jobs.Requeue(item);
@@ -289,61 +238,25 @@ public sealed class FactorRun
         }
     }
 
-    /// <summary>Time since the first chunk was handed out (zero before).</summary>
-    private TimeSpan WorkTime() => Interlocked.Read(ref _firstTaken) is var first && first != 0 ? _time.GetElapsedTime(first) : TimeSpan.Zero;
-
-    private ProgressSnapshot Snapshot(TimeSpan elapsed)
+    /// <summary>Where the run stands now.</summary>
+    private ProgressSnapshot Snapshot()
     {
         IReadOnlyList<SessionInfo> sessions = _server?.CallSessions ?? [];
-        return new ProgressSnapshot(Interlocked.Read(ref _chunksDone), _chunksTotal, Interlocked.Read(ref _numbersDone), _source.Count,
-            elapsed, sessions.Select(ClientStats.ClientOf).Distinct().Count(), sessions.Count);
-    }
-
-    private async Task ShowProgressAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.ProgressOnTerminal ? TimeSpan.FromMilliseconds(500) : _options.ProgressInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                string line = Snapshot(WorkTime()).Format();
-                if (_options.ProgressOnTerminal)
-                {
-                    Console.Error.Write("\r" + line + "\u001b[K"); // one line, rewritten in place
-                }
-                else
-                {
-                    _log("progress: " + line);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped: the final line is the run's to print.
-        }
-    }
-
-    /// <summary>The last progress line, while the workers are still connected to be counted.</summary>
-    private void ReportDone()
-    {
-        ClearProgressLine();
-        _log("done: " + Snapshot(WorkTime()).Format());
-    }
-
-    private void ClearProgressLine()
-    {
-        if (_options.ProgressOnTerminal)
-        {
-            Console.Error.Write("\r\u001b[K");
-        }
+        TimeSpan working = Interlocked.Read(ref _firstTaken) is var first && first != 0 ? _time.GetElapsedTime(first) : TimeSpan.Zero;
+        return new ProgressSnapshot(_intake.ChunksDone, _feeder.ChunksTotal, _intake.NumbersDone, _source.Count,
+            working, sessions.Select(ClientStats.ClientOf).Distinct().Count(), sessions.Count);
     }
 
     private void Report()
     {
         _log("per-client summary:\n" + _stats.Summary().TrimEnd());
-        foreach (string failure in _failures)
+        if (_intake.Strays > 0)
         {
-            _log("FAILED " + failure);
+            _log($"{_intake.Strays} result(s) matched no outstanding chunk and were dropped");
+        }
+        foreach (string failure in _intake.Failures)
+        {
+            _log(failure);
         }
     }
 

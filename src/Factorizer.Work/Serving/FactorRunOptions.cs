@@ -39,8 +39,20 @@ public sealed record FactorRunOptions
     /// <summary>Whether stderr is a terminal (progress is then one line rewritten in place).</summary>
     public bool ProgressOnTerminal { get; init; }
 
-    /// <summary>The clock for rates and waits (a fake one in tests).</summary>
+    /// <summary>The clock for rates, leases and waits (a fake one in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the in-place progress line is drawn when <see cref="ProgressOnTerminal"/> (stderr in the program).</summary>
+    public TextWriter Terminal { get; init; } = Console.Error;
+
+    /// <summary>Time-to-run of a reserved chunk: a worker that neither reports nor touches its lease for this long loses it.</summary>
+    public TimeSpan TimeToRun { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A chunk taken with a plain get (the seed's Python workers) is handed out again after this long.</summary>
+    public TimeSpan GetTimeToRun { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>How often finished lines are flushed to the output and overdue chunks are checked.</summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long to wait, once done, for workers to see it and disconnect before stopping.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

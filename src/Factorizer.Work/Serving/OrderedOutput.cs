@@ -82,6 +82,18 @@ internal sealed class OrderedOutput(TextWriter writer)
         released?.ForEach(done => done.TrySetResult());
     }
 
+    /// <summary>Pushes the lines written so far to the underlying file or pipe (the run does this every second).</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                writer.Flush();
+            }
+        }
+    }
+
     /// <summary>Flushes everything written and ignores later chunks. Chunks still waiting for an earlier one are dropped.</summary>
     public void Close()
     {

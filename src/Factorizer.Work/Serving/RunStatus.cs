@@ -5,12 +5,13 @@ namespace Factorizer.Work.Serving;
 
 /// <summary>
 /// factor-server's status object (typeid <c>get_status</c>): tells workers whether the run goes on,
-/// is finished (exit), or the server is stopping (reconnect and wait for it to come back).
-/// <c>is_finished</c> is kept for workers older than <c>phase</c>.
+/// is finished (exit), or the server is stopping (reconnect and wait for it to come back); and the
+/// job queue's time-to-run, which also tells a worker that the server understands leases and
+/// <see cref="ChunkReport"/>s. <c>is_finished</c> is kept for workers older than <c>phase</c>.
 /// </summary>
-internal sealed class RunStatus : ISharedObject
+internal sealed class RunStatus(TimeSpan timeToRun) : ISharedObject
 {
-    private static readonly string[] Methods = [JobWire.IsFinishedMethod, JobWire.PhaseMethod];
+    private static readonly string[] Methods = [JobWire.IsFinishedMethod, JobWire.PhaseMethod, JobWire.TimeToRunMethod];
     private volatile string _phase = JobWire.PhaseRunning;
 
     public IReadOnlyList<string> ExposedMethods => Methods;
@@ -29,6 +30,11 @@ internal sealed class RunStatus : ISharedObject
         ArgumentNullException.ThrowIfNull(call);
         call.CheckArity();
         string phase = _phase;
-        return ValueTask.FromResult<object?>(call.Method == JobWire.PhaseMethod ? phase : phase == JobWire.PhaseFinished);
+        return ValueTask.FromResult<object?>(call.Method switch
+        {
+            JobWire.PhaseMethod => phase,
+            JobWire.TimeToRunMethod => timeToRun.TotalSeconds,
+            _ => phase == JobWire.PhaseFinished,
+        });
     }
 }

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Factorizer.Managers.Queues;
+using Factorizer.Managers.Server;
+using Factorizer.Pickle;
+using Factorizer.Work.Jobs;
+
+namespace Factorizer.Work.Serving;
+
+/// <summary>
+/// Takes every value put into the result queue: finds the chunk it is for (by lease for our
+/// workers' <see cref="ChunkReport"/>s, by content for the seed's bare dicts), verifies it, merges
+/// partial reports, and hands finished chunks to the ordered output. A chunk whose result fails
+/// verification is redone up to <see cref="MaxVerificationFailures"/> times, then reported as failed.
+/// A result that belongs to no outstanding chunk is logged and dropped: it never counts against a
+/// real chunk. Numbers a worker failed on (an exception) are given up: left out of the output and
+/// named at the end.
+/// </summary>
+internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs, OrderedOutput output, ClientStats stats, TimeProvider time, Action<string> log)
+{
+    /// <summary>A chunk whose results fail verification this many times is reported as failed.</summary>
+    public const int MaxVerificationFailures = 3;
+
+    /// <summary>Stray results logged one by one; after that they are only counted.</summary>
+    private const int StrayLogLimit = 10;
+
+    private readonly Lock _gate = new();
+    private readonly List<string> _failures = []; // numbers that failed verification repeatedly
+    private readonly List<string> _givenUp = []; // numbers a worker failed on, with the error
+    private long _chunksDone;
+    private long _numbersDone;
+    private long _strays;
+
+    /// <summary>Chunks finished (verified, or failed for good).</summary>
+    public long ChunksDone => Interlocked.Read(ref _chunksDone);
+
+    /// <summary>Numbers finished.</summary>
+    public long NumbersDone => Interlocked.Read(ref _numbersDone);
+
+    /// <summary>Results that matched no outstanding chunk (dropped).</summary>
+    public long Strays => Interlocked.Read(ref _strays);
+
+    /// <summary>What failed for good: verification failures and numbers given up, one line each.</summary>
+    public IReadOnlyList<string> Failures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _failures.Select(f => "FAILED " + f), .. _givenUp.Select(g => "GAVE UP " + g)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Handles one put. Returns a refusal (sent back as a Python ValueError) only for a value that is
+    /// not a result at all; everything else, stray or duplicate results included, is handled here.
+    /// </summary>
+    public string? Accept(object? item, SessionInfo session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        try
+        {
+            if (ChunkReport.TryRead(item, out ChunkReport? report))
+            {
+                AcceptReport(report!, session);
+                return null;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+        string? signature = ResultCheck.Signature(item, out Dictionary<object, object?>? dict);
+        if (signature is null)
+        {
+            return "a result must be a non-empty dict mapping each number to the list of its prime factors";
+        }
+        ChunkLedger.Chunk? chunk = ledger.Match(signature, dict!, session);
+        if (chunk is null)
+        {
+            Stray(session, $"a result for numbers in no outstanding chunk: {PyRepr.Of(item, 60)}");
+            return null;
+        }
+        (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(dict!);
+        if (chunk.Signature != signature)
+        {
+            problems.AddRange(ResultCheck.Coverage(chunk.Item, dict!));
+        }
+        Settle(chunk, lines, problems, [], final: true, leaseId: null, session);
+        return null;
+    }
+
+    private void AcceptReport(ChunkReport report, SessionInfo session)
+    {
+        ChunkLedger.Chunk? chunk = ledger.ByLease(report.LeaseId);
+        if (chunk is null)
+        {
+            // A lease on something that is no chunk of this run (a peer put it in the job queue), or
+            // on a chunk someone else finished first. Either way it must not come back.
+            if (report.Final)
+            {
+                TryAck(report.LeaseId);
+            }
+            foreach (WorkError error in report.Errors)
+            {
+                Stray(session, $"a job that is not part of this run could not be done: {error.Subject}: {error.Type}: {error.Message}");
+            }
+            return;
+        }
+        (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(report.Results);
+        var errors = new List<(BigInteger Number, WorkError Error)>();
+        foreach (WorkError error in report.Errors)
+        {
+            if (BigInteger.TryParse(error.Subject, NumberStyles.None, CultureInfo.InvariantCulture, out BigInteger n))
+            {
+                errors.Add((n, error));
+            }
+            else
+            {
+                problems.Add($"the worker could not read the job: {error.Subject}: {error.Type}: {error.Message}");
+            }
+        }
+        Settle(chunk, lines, problems, errors, report.Final, report.LeaseId, session);
+    }
+
+    /// <summary>Merges what arrived into the chunk; on a final result, completes or redoes it.</summary>
+    private void Settle(ChunkLedger.Chunk chunk, Dictionary<BigInteger, string> lines, List<string> problems,
+        List<(BigInteger Number, WorkError Error)> errors, bool final, long? leaseId, SessionInfo session)
+    {
+        List<string> missing = ledger.Update(chunk, c =>
+        {
+            var wanted = new HashSet<BigInteger>(c.Item.Select(ChunkLedger.ToBig));
+            foreach ((BigInteger n, string line) in lines)
+            {
+                if (wanted.Contains(n))
+                {
+                    c.Lines[n] = line;
+                }
+                else
+                {
+                    problems.Add($"{n}: a result for a number not in the chunk");
+                }
+            }
+            foreach ((BigInteger n, WorkError error) in errors)
+            {
+                if (wanted.Contains(n))
+                {
+                    c.Errors[n] = error;
+                }
+                else
+                {
+                    problems.Add($"{n}: an error for a number not in the chunk");
+                }
+            }
+            return final ? [.. wanted.Where(n => !c.Lines.ContainsKey(n) && !c.Errors.ContainsKey(n)).Select(n => $"{n}: no result for it")] : new List<string>();
+        });
+        problems.AddRange(missing);
+        if (problems.Count > 0)
+        {
+            int failures = ledger.RecordFailure(chunk);
+            log($"result from {session} failed verification ({problems.Count} numbers), attempt {failures}: {problems[0]}");
+            if (failures < MaxVerificationFailures)
+            {
+                Redo(chunk, leaseId);
+                return;
+            }
+            lock (_gate)
+            {
+                _failures.AddRange(problems);
+            }
+        }
+        else if (!final)
+        {
+            return; // a partial report: the lease goes on
+        }
+        Finish(chunk, leaseId, session);
+    }
+
+    private void Redo(ChunkLedger.Chunk chunk, long? leaseId)
+    {
+        if (leaseId is { } id)
+        {
+            try
+            {
+                jobs.Release(id); // back at the front; the ledger hears of it through LeaseReturned
+                return;
+            }
+            catch (KeyNotFoundException)
+            {
+                return; // the lease had already ended, and the item is back in the queue
+            }
+        }
+        jobs.Requeue(chunk.Item);
+    }
+
+    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo session)
+    {
+        if (leaseId is { } id)
+        {
+            TryAck(id);
+        }
+        if (!ledger.Complete(chunk))
+        {
+            return; // someone finished it first: this is the duplicate
+        }
+        var text = new StringBuilder();
+        ledger.Update(chunk, c =>
+        {
+            foreach (object? number in c.Item)
+            {
+                BigInteger n = ChunkLedger.ToBig(number);
+                if (c.Lines.TryGetValue(n, out string? line))
+                {
+                    text.Append(line).Append('\n');
+                }
+                else if (c.Errors.TryGetValue(n, out WorkError? error))
+                {
+                    lock (_gate)
+                    {
+                        _givenUp.Add($"{n}: {error.Type}: {error.Message}");
+                    }
+                    log($"gave up {n}: the worker failed on it: {error.Type}: {error.Message}");
+                }
+            }
+            return 0;
+        });
+        Interlocked.Increment(ref _chunksDone);
+        Interlocked.Add(ref _numbersDone, chunk.Item.Count);
+        stats.Record(session, chunk.Item.Count, time.GetUtcNow());
+        output.Complete(chunk.Id, text.ToString());
+    }
+
+    private void TryAck(long leaseId)
+    {
+        try
+        {
+            jobs.Ack(leaseId);
+        }
+        catch (KeyNotFoundException)
+        {
+            // Expired meanwhile: the item is back in the queue, and the ledger skips it when handed out.
+        }
+    }
+
+    private void Stray(SessionInfo session, string what)
+    {
+        long n = Interlocked.Increment(ref _strays);
+        if (n <= StrayLogLimit)
+        {
+            log($"dropped from {session}: {what}" + (n == StrayLogLimit ? " (further ones are only counted)" : ""));
+        }
+    }
+}
