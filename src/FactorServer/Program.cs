@@ -35,6 +35,8 @@ return await ProgramShell.RunAsync("factor-server", args, async stop =>
         ChunkSize = settings.ChunkSize,
         Procs = settings.Procs,
         ProgressInterval = settings.ProgressInterval,
+        TimeToRun = settings.TimeToRun,
+        GetTimeToRun = settings.GetTimeToRun,
         ProgressOnTerminal = !Console.IsErrorRedirected,
         DescribeLocalWorker = (slot, port) => SelfLauncher.Describe(
             WorkerCommand.Arguments("127.0.0.1", port, $"factor-server@{Environment.MachineName}:{Environment.ProcessId}/w{slot}", TimeSpan.FromSeconds(10)), key),

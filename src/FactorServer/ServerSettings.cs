@@ -28,6 +28,11 @@ internal sealed record ServerSettings
           --procs K             also start K local worker processes (default 0: remote clients only)
           --output FILE         where to write the results (default stdout)
           --progress-interval S seconds between progress lines when stderr is not a terminal (default 5)
+          --ttr S               time-to-run of a chunk reserved by a factor-client worker: a worker that
+                                neither reports nor touches its lease for S seconds (stopped, hung, its
+                                host cut off) loses the chunk to another worker (default 30)
+          --get-ttr S           a chunk taken with a plain get (the seed's Python clients, which hold
+                                no lease) is handed out again after S seconds (default 600)
           --verbose             show stack traces on errors
           --help                show this help
 
@@ -40,7 +45,7 @@ internal sealed record ServerSettings
         """;
 
     private static readonly string[] ValueOptions =
-        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval"];
+        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr"];
 
     private static readonly string[] Flags = ["help", "verbose"];
 
@@ -56,6 +61,8 @@ internal sealed record ServerSettings
     public string? Output { get; init; }
     public int Procs { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan TimeToRun { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan GetTimeToRun { get; init; } = TimeSpan.FromSeconds(600);
 
     /// <summary>Parses the command line; <see cref="UsageException"/> on anything wrong.</summary>
     public static ServerSettings Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
@@ -82,10 +89,16 @@ internal sealed record ServerSettings
             ChunkSize = (int)line.Integer("chunk-size", 43, 1, 1_000_000),
             Output = line.Text("output"),
             Procs = (int)line.Integer("procs", 0, 0, 1024),
-            ProgressInterval = line.Seconds("progress-interval", TimeSpan.FromSeconds(5)) is { } t && t > TimeSpan.Zero
-                ? t : throw new UsageException("--progress-interval must be more than 0 seconds"),
+            ProgressInterval = Positive(line, "progress-interval", TimeSpan.FromSeconds(5)),
+            TimeToRun = Positive(line, "ttr", TimeSpan.FromSeconds(30)),
+            GetTimeToRun = Positive(line, "get-ttr", TimeSpan.FromSeconds(600)),
         };
     }
+
+    /// <summary>A duration in seconds that must be more than zero and at most a day (timers go no further usefully).</summary>
+    private static TimeSpan Positive(CommandLine line, string name, TimeSpan defaultValue) =>
+        line.Seconds(name, defaultValue) is { } t && t > TimeSpan.Zero && t <= TimeSpan.FromDays(1)
+            ? t : throw new UsageException($"--{name} must be more than 0 and at most 86400 seconds");
 
     private static IPAddress ParseAddress(string? text)
     {
