@@ -51,7 +51,7 @@ public sealed class FactorRun
         _jobs.LeaseReturned += OnLeaseReturned;
         _status = new RunStatus(options.TimeToRun);
         _intake = new ResultIntake(_ledger, _jobs, _output, _stats, _time, _log);
-        _feeder = new Feeder(source, _ledger, _jobs, _output, options);
+        _feeder = new Feeder(source, _ledger, _jobs, options);
     }
 
     /// <summary>

@@ -24,9 +24,6 @@ public sealed record FactorRunOptions
     /// <summary>…up to this many chunks.</summary>
     public int HighWatermark { get; init; } = 256;
 
-    /// <summary>Most chunks issued but not yet written out (bounds the reorder buffer).</summary>
-    public int Window { get; init; } = 8192;
-
     /// <summary>Local worker processes to start (0: none).</summary>
     public int Procs { get; init; }
 

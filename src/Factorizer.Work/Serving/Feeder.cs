@@ -6,10 +6,10 @@ namespace Factorizer.Work.Serving;
 /// <summary>
 /// Cuts the input into chunks, registers each in the ledger, and keeps the job queue between the
 /// watermarks (never running dry before the input is exhausted: the seed's Python workers quit at
-/// the first empty get). It never runs more than a window of chunks ahead of the output, which
-/// bounds the reorder buffer.
+/// the first empty get). It does not wait for the output: a slow chunk must not hold the others,
+/// and the ordered output spills what waits behind it to disk.
 /// </summary>
-internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue<object?> jobs, OrderedOutput output, FactorRunOptions options)
+internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue<object?> jobs, FactorRunOptions options)
 {
     private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,11 +45,6 @@ internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue
         {
             _primed.TrySetResult();
             await jobs.WaitUntilCountAtMostAsync(options.LowWatermark, cancellationToken).ConfigureAwait(false);
-        }
-        long ahead = ledger.Issued - options.Window;
-        if (ahead >= 0)
-        {
-            await output.WaitForWrittenAsync(ahead + 1, cancellationToken).ConfigureAwait(false);
         }
         ledger.Issue(chunk);
         jobs.TryPut(chunk);

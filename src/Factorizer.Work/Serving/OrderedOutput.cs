@@ -1,19 +1,30 @@
+using System.Text;
+
 namespace Factorizer.Work.Serving;
 
 /// <summary>
 /// Writes finished chunks in input order through a reorder buffer: chunk i is written once all
-/// chunks before it are. The feeder bounds the buffer by never running more than a window of
-/// chunks ahead of <see cref="Written"/>. <see cref="Close"/> flushes and ends it, so a run that
-/// stops early leaves whole lines only, and a result that arrives afterwards is not half-written.
+/// chunks before it are. One slow chunk must not stall the run, so the buffer has no chunk limit:
+/// past <see cref="MemoryLimit"/> characters, waiting chunks go to a temporary spill file (deleted
+/// on close) and only their place in it stays in memory. <see cref="Close"/> flushes and ends it,
+/// so a run that stops early leaves whole lines only, and a result that arrives afterwards is not
+/// half-written.
 /// </summary>
-internal sealed class OrderedOutput(TextWriter writer)
+internal sealed class OrderedOutput(TextWriter writer) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, string> _pending = []; // finished chunks waiting for earlier ones
+    private readonly Dictionary<long, string> _pending = []; // finished chunks waiting for earlier ones, in memory
+    private readonly Dictionary<long, (long Offset, int Length)> _spilled = []; // the same, in the spill file (UTF-8)
     private readonly List<(long AtLeast, TaskCompletionSource Done)> _waiters = [];
+    private long _pendingChars;
+    private FileStream? _spill;
+    private long _spillEnd; // bytes used in the spill file
     private long _written; // chunks written, i.e. the index of the next chunk to write
     private long _linesWritten;
     private bool _closed;
+
+    /// <summary>Characters of waiting chunks kept in memory before further ones are spilled to disk.</summary>
+    public long MemoryLimit { get; init; } = 16 << 20;
 
     /// <summary>Chunks written so far.</summary>
     public long Written
@@ -39,14 +50,26 @@ internal sealed class OrderedOutput(TextWriter writer)
         }
     }
 
-    /// <summary>Chunks finished but waiting for an earlier one.</summary>
+    /// <summary>Chunks finished but waiting for an earlier one (in memory or spilled).</summary>
     public int Buffered
     {
         get
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _pending.Count + _spilled.Count;
+            }
+        }
+    }
+
+    /// <summary>Chunks waiting in the spill file.</summary>
+    public int Spilled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spilled.Count;
             }
         }
     }
@@ -58,17 +81,27 @@ internal sealed class OrderedOutput(TextWriter writer)
         ArgumentNullException.ThrowIfNull(text);
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || index < _written || _pending.ContainsKey(index) || _spilled.ContainsKey(index))
             {
-                return; // the run has stopped; this chunk is redone when the run is
+                return; // the run has stopped (this chunk is redone when it is run again), or a duplicate
             }
-            _pending[index] = text;
-            // Writing under the lock keeps the output in order; it is a buffered writer, so this is quick.
-            while (_pending.Remove(_written, out string? next))
+            if (index == _written)
             {
-                writer.Write(next);
-                _written++;
-                _linesWritten += next.AsSpan().Count('\n');
+                WriteLocked(text);
+            }
+            else if (_pendingChars + text.Length <= MemoryLimit)
+            {
+                _pending[index] = text;
+                _pendingChars += text.Length;
+            }
+            else
+            {
+                SpillLocked(index, text);
+            }
+            // Writing under the lock keeps the output in order; it is a buffered writer, so this is quick.
+            while (TakeNextLocked() is { } next)
+            {
+                WriteLocked(next);
             }
             for (int i = _waiters.Count - 1; i >= 0; i--)
             {
@@ -103,9 +136,15 @@ internal sealed class OrderedOutput(TextWriter writer)
             {
                 _closed = true;
                 writer.Flush();
+                _spill?.Dispose();
+                _spill = null;
+                _pending.Clear();
+                _spilled.Clear();
             }
         }
     }
+
+    public void Dispose() => Close();
 
     /// <summary>Completes once at least <paramref name="count"/> chunks are written.</summary>
     public Task WaitForWrittenAsync(long count, CancellationToken cancellationToken)
@@ -120,5 +159,44 @@ internal sealed class OrderedOutput(TextWriter writer)
             _waiters.Add((count, done));
             return done.Task.WaitAsync(cancellationToken);
         }
+    }
+
+    private void WriteLocked(string text)
+    {
+        writer.Write(text);
+        _written++;
+        _linesWritten += text.AsSpan().Count('\n');
+    }
+
+    /// <summary>The next chunk's text if it has arrived, taken out of memory or the spill file.</summary>
+    private string? TakeNextLocked()
+    {
+        if (_pending.Remove(_written, out string? text))
+        {
+            _pendingChars -= text.Length;
+            return text;
+        }
+        if (_spilled.Remove(_written, out (long Offset, int Length) place))
+        {
+            byte[] bytes = new byte[place.Length];
+            RandomAccess.Read(_spill!.SafeFileHandle, bytes, place.Offset);
+            if (_spilled.Count == 0)
+            {
+                _spill.SetLength(0); // nothing left in it: start over, so a long run does not grow it forever
+                _spillEnd = 0;
+            }
+            return Encoding.UTF8.GetString(bytes);
+        }
+        return null;
+    }
+
+    private void SpillLocked(long index, string text)
+    {
+        _spill ??= new FileStream(Path.Combine(Path.GetTempPath(), $"factor-server-{Environment.ProcessId}-{Guid.NewGuid():N}.spill"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        RandomAccess.Write(_spill.SafeFileHandle, bytes, _spillEnd);
+        _spilled[index] = (_spillEnd, bytes.Length);
+        _spillEnd += bytes.Length;
     }
 }
