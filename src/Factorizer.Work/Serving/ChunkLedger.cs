@@ -35,7 +35,7 @@ internal sealed class ChunkLedger(TimeProvider time)
         /// <summary>Session holding it through a plain <c>get</c> (null when queued or leased).</summary>
         public long? GetHolder { get; set; }
 
-        /// <summary>When the plain <c>get</c> took it (a <see cref="TimeProvider"/> timestamp).</summary>
+        /// <summary>When it was last handed out, by get or reserve (a <see cref="TimeProvider"/> timestamp; 0: never).</summary>
         public long TakenAt { get; set; }
 
         /// <summary>The current lease on it, if any.</summary>
@@ -62,6 +62,7 @@ internal sealed class ChunkLedger(TimeProvider time)
     private readonly HashSet<object> _stale = new(ReferenceEqualityComparer.Instance); // done chunks' items that may still be queued
     private long _issued;
     private long _outstanding;
+    private double _typicalSeconds; // moving average of how long a chunk is out before it completes
 
     /// <summary>Chunks issued so far.</summary>
     public long Issued
@@ -150,6 +151,7 @@ internal sealed class ChunkLedger(TimeProvider time)
                 return false;
             }
             chunk.LeaseId = leaseId;
+            chunk.TakenAt = time.GetTimestamp();
             chunk.Leases.Add(leaseId);
             _byLease[leaseId] = chunk;
             return true;
@@ -275,6 +277,11 @@ internal sealed class ChunkLedger(TimeProvider time)
             }
             chunk.Done = true;
             _outstanding--;
+            if (chunk.TakenAt != 0)
+            {
+                double seconds = time.GetElapsedTime(chunk.TakenAt).TotalSeconds;
+                _typicalSeconds = _typicalSeconds == 0 ? seconds : (0.95 * _typicalSeconds) + (0.05 * seconds);
+            }
             List<Chunk> same = _bySignature[chunk.Signature];
             same.Remove(chunk);
             if (same.Count == 0)
@@ -292,6 +299,26 @@ internal sealed class ChunkLedger(TimeProvider time)
                 _stale.Add(chunk.Item);
             }
             return true;
+        }
+    }
+
+    /// <summary>
+    /// The chunks in work far longer than chunks usually take (over <paramref name="atLeast"/> and
+    /// ten times the typical time), longest first, with the numbers of each not yet received: a
+    /// worker's partial reports narrow that down to the slow number itself.
+    /// </summary>
+    public IReadOnlyList<SlowChunk> Slowest(int max, TimeSpan atLeast)
+    {
+        lock (_gate)
+        {
+            TimeSpan threshold = TimeSpan.FromSeconds(System.Math.Max(atLeast.TotalSeconds, 10 * _typicalSeconds));
+            return [.. _byItem.Values
+                .Where(c => c.TakenAt != 0 && (c.GetHolder is not null || c.LeaseId is not null))
+                .Select(c => (Chunk: c, Age: time.GetElapsedTime(c.TakenAt)))
+                .Where(x => x.Age > threshold)
+                .OrderByDescending(x => x.Age)
+                .Take(max)
+                .Select(x => new SlowChunk(x.Chunk.Id, [.. x.Chunk.Item.Select(ToBig).Where(n => !x.Chunk.Lines.ContainsKey(n) && !x.Chunk.Errors.ContainsKey(n))], x.Age))];
         }
     }
 

@@ -22,6 +22,9 @@ namespace Factorizer.Work.Serving;
 /// </summary>
 public sealed class FactorRun
 {
+    /// <summary>A chunk out this long (and ten times the typical time) is named in the progress line.</summary>
+    private static readonly TimeSpan SlowAfter = TimeSpan.FromSeconds(10);
+
     private readonly FactorRunOptions _options;
     private readonly NumberSource _source;
     private readonly Action<string> _log;
@@ -244,7 +247,10 @@ public sealed class FactorRun
         IReadOnlyList<SessionInfo> sessions = _server?.CallSessions ?? [];
         TimeSpan working = Interlocked.Read(ref _firstTaken) is var first && first != 0 ? _time.GetElapsedTime(first) : TimeSpan.Zero;
         return new ProgressSnapshot(_intake.ChunksDone, _feeder.ChunksTotal, _intake.NumbersDone, _source.Count,
-            working, sessions.Select(ClientStats.ClientOf).Distinct().Count(), sessions.Count);
+            working, sessions.Select(ClientStats.ClientOf).Distinct().Count(), sessions.Count)
+        {
+            Slow = _ledger.Slowest(3, SlowAfter),
+        };
     }
 
     private void Report()
