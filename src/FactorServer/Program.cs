@@ -37,6 +37,7 @@ return await ProgramShell.RunAsync("factor-server", args, async stop =>
         ProgressInterval = settings.ProgressInterval,
         TimeToRun = settings.TimeToRun,
         GetTimeToRun = settings.GetTimeToRun,
+        NumberTimeout = settings.NumberTimeout,
         ProgressOnTerminal = !Console.IsErrorRedirected,
         DescribeLocalWorker = (slot, port) => SelfLauncher.Describe(
             WorkerCommand.Arguments("127.0.0.1", port, $"factor-server@{Environment.MachineName}:{Environment.ProcessId}/w{slot}", TimeSpan.FromSeconds(10)), key),

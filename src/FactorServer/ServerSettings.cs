@@ -31,6 +31,9 @@ internal sealed record ServerSettings
           --ttr S               time-to-run of a chunk reserved by a factor-client worker: a worker that
                                 neither reports nor touches its lease for S seconds (stopped, hung, its
                                 host cut off) loses the chunk to another worker (default 30)
+          --number-timeout S    give up a number still unfactored after S seconds of work on it
+                                (summed over attempts): its line is left out, it is named on
+                                stderr, the rest completes, and the exit code is 1 (default: none)
           --get-ttr S           a chunk taken with a plain get (the seed's Python clients, which hold
                                 no lease) is handed out again after S seconds (default 600)
           --verbose             show stack traces on errors
@@ -45,7 +48,7 @@ internal sealed record ServerSettings
         """;
 
     private static readonly string[] ValueOptions =
-        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr"];
+        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr", "number-timeout"];
 
     private static readonly string[] Flags = ["help", "verbose"];
 
@@ -63,6 +66,7 @@ internal sealed record ServerSettings
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan TimeToRun { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan GetTimeToRun { get; init; } = TimeSpan.FromSeconds(600);
+    public TimeSpan? NumberTimeout { get; init; }
 
     /// <summary>Parses the command line; <see cref="UsageException"/> on anything wrong.</summary>
     public static ServerSettings Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
@@ -92,6 +96,7 @@ internal sealed record ServerSettings
             ProgressInterval = Positive(line, "progress-interval", TimeSpan.FromSeconds(5)),
             TimeToRun = Positive(line, "ttr", TimeSpan.FromSeconds(30)),
             GetTimeToRun = Positive(line, "get-ttr", TimeSpan.FromSeconds(600)),
+            NumberTimeout = line.Has("number-timeout") ? Positive(line, "number-timeout", TimeSpan.Zero) : null,
         };
     }
 

@@ -86,10 +86,31 @@ public sealed class ManagerServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
+            EnableKeepAlive(socket);
             long id = Interlocked.Increment(ref _nextSessionId);
             var session = new ServerSession(this, socket, id);
             _sessions[id] = session;
             _ = RunSessionAsync(session, stopping);
+        }
+    }
+
+    /// <summary>
+    /// TCP keepalive, so a peer whose host vanished (power, cable) is noticed and its connection
+    /// closed (returning what it held) within about a minute and a half, not the OS default of hours.
+    /// A stopped process on a live host still answers keepalives: leases catch that.
+    /// </summary>
+    private static void EnableKeepAlive(Socket socket)
+    {
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 6);
+        }
+        catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
+        {
+            // Not every platform takes every setting; keepalive is a backstop, not a requirement.
         }
     }
 

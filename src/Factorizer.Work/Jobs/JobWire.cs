@@ -36,4 +36,10 @@ public static class JobWire
 
     /// <summary>Status method: the job queue's time-to-run in seconds (a float); workers touch their lease every third of it.</summary>
     public const string TimeToRunMethod = "time_to_run";
+
+    /// <summary>Status method: seconds of work after which a number is given up (a float), or None for no limit.</summary>
+    public const string NumberTimeoutMethod = "number_timeout";
+
+    /// <summary>The <see cref="WorkError.Type"/> of a number given up under <c>--number-timeout</c>.</summary>
+    public const string NumberTimeoutError = "NumberTimeout";
 }

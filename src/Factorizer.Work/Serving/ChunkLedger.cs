@@ -44,6 +44,9 @@ internal sealed class ChunkLedger(TimeProvider time)
         /// <summary>Every lease it has had (forgotten with it when it completes).</summary>
         public List<long> Leases { get; } = [];
 
+        /// <summary>Time spent on it in attempts that ended without a final result (crashes, lost leases).</summary>
+        public TimeSpan Spent { get; set; }
+
         /// <summary>Results for it that failed verification.</summary>
         public int FailedAttempts { get; set; }
 
@@ -174,6 +177,7 @@ internal sealed class ChunkLedger(TimeProvider time)
             if (chunk.LeaseId == leaseId)
             {
                 chunk.LeaseId = null;
+                EndAttempt(chunk);
             }
             chunk.Requeued = true;
             return chunk.Id;
@@ -203,6 +207,7 @@ internal sealed class ChunkLedger(TimeProvider time)
             foreach (Chunk chunk in held.Where(c => !c.Done && c.GetHolder == session.Id).OrderByDescending(c => c.Id))
             {
                 chunk.GetHolder = null;
+                EndAttempt(chunk);
                 chunk.Requeued = true;
                 items.Add(chunk.Item);
             }
@@ -226,6 +231,7 @@ internal sealed class ChunkLedger(TimeProvider time)
             }
             foreach (Chunk chunk in overdue)
             {
+                EndAttempt(chunk);
                 DropGetHolder(chunk);
                 chunk.Requeued = true;
             }
@@ -343,6 +349,45 @@ internal sealed class ChunkLedger(TimeProvider time)
             DropGetHolder(chunk);
             chunk.Requeued = true;
             return ++chunk.FailedAttempts;
+        }
+    }
+
+    /// <summary>
+    /// Outstanding chunks with exactly one number still waiting whose work, summed over attempts, is
+    /// past <paramref name="limit"/>: that number is the slow one (partial reports delivered the
+    /// rest), and it is given up. A chunk with several waiting numbers is left to the worker's own
+    /// per-number limit.
+    /// </summary>
+    public List<(Chunk Chunk, BigInteger Number)> OverBudget(TimeSpan limit)
+    {
+        lock (_gate)
+        {
+            var over = new List<(Chunk, BigInteger)>();
+            foreach (Chunk chunk in _byItem.Values)
+            {
+                bool inWork = chunk.TakenAt != 0 && (chunk.GetHolder is not null || chunk.LeaseId is not null);
+                TimeSpan spent = chunk.Spent + (inWork ? time.GetElapsedTime(chunk.TakenAt) : TimeSpan.Zero);
+                if (spent <= limit)
+                {
+                    continue;
+                }
+                List<BigInteger> waiting = [.. chunk.Item.Select(ToBig).Where(n => !chunk.Lines.ContainsKey(n) && !chunk.Errors.ContainsKey(n)).Distinct()];
+                if (waiting.Count == 1)
+                {
+                    over.Add((chunk, waiting[0]));
+                }
+            }
+            return over;
+        }
+    }
+
+    /// <summary>An attempt on the chunk ended without a final result: its time counts toward the number timeout.</summary>
+    private void EndAttempt(Chunk chunk)
+    {
+        if (chunk.TakenAt != 0)
+        {
+            chunk.Spent += time.GetElapsedTime(chunk.TakenAt);
+            chunk.TakenAt = 0;
         }
     }
 

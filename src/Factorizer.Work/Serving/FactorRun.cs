@@ -25,6 +25,9 @@ public sealed class FactorRun
     /// <summary>A chunk out this long (and ten times the typical time) is named in the progress line.</summary>
     private static readonly TimeSpan SlowAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>Time past the number timeout before the server gives a number up itself (the worker's report may be on its way).</summary>
+    private static readonly TimeSpan NumberTimeoutGrace = TimeSpan.FromSeconds(2);
+
     private readonly FactorRunOptions _options;
     private readonly NumberSource _source;
     private readonly Action<string> _log;
@@ -52,7 +55,7 @@ public sealed class FactorRun
         _output = new OrderedOutput(output);
         _jobs = new LocalQueue<object?>(timeToRun: options.TimeToRun, timeProvider: _time);
         _jobs.LeaseReturned += OnLeaseReturned;
-        _status = new RunStatus(options.TimeToRun);
+        _status = new RunStatus(options.TimeToRun, options.NumberTimeout);
         _intake = new ResultIntake(_ledger, _jobs, _output, _stats, _time, _log);
         _feeder = new Feeder(source, _ledger, _jobs, options);
     }
@@ -185,6 +188,15 @@ public sealed class FactorRun
                 if (overdue.Count > 0)
                 {
                     _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
+                }
+                if (_options.NumberTimeout is { } limit)
+                {
+                    // The worker stops at the limit itself; this catches time summed over attempts
+                    // that crashed or lost their lease, with a little grace for the worker's report.
+                    foreach ((ChunkLedger.Chunk chunk, System.Numerics.BigInteger number) in _ledger.OverBudget(limit + NumberTimeoutGrace))
+                    {
+                        _intake.GiveUp(chunk, number, $"no result after {limit.TotalSeconds:0.###} s of work on it");
+                    }
                 }
             }
         }

@@ -48,6 +48,13 @@ public sealed record FactorRunOptions
     /// <summary>A chunk taken with a plain get (the seed's Python workers) is handed out again after this long.</summary>
     public TimeSpan GetTimeToRun { get; init; } = TimeSpan.FromSeconds(600);
 
+    /// <summary>
+    /// Seconds of work after which a number is given up (left out of the output, named, exit 1);
+    /// null for no limit, like GNU factor. Workers stop computing it; the server sums the time over
+    /// attempts lost to crashes and stops.
+    /// </summary>
+    public TimeSpan? NumberTimeout { get; init; }
+
     /// <summary>How often finished lines are flushed to the output and overdue chunks are checked.</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromSeconds(1);
 

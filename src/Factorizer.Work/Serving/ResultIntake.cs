@@ -178,6 +178,21 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         Finish(chunk, leaseId, session);
     }
 
+    /// <summary>
+    /// Gives up <paramref name="number"/> of <paramref name="chunk"/> (its work ran past the number
+    /// timeout): the chunk completes without it, its lease ends, and any queued copy is skipped.
+    /// </summary>
+    public void GiveUp(ChunkLedger.Chunk chunk, BigInteger number, string why)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        long? leaseId = ledger.Update(chunk, c =>
+        {
+            c.Errors[number] = new WorkError(number.ToString(CultureInfo.InvariantCulture), JobWire.NumberTimeoutError, why, "");
+            return c.LeaseId;
+        });
+        Finish(chunk, leaseId, session: null);
+    }
+
     private void Redo(ChunkLedger.Chunk chunk, long? leaseId)
     {
         if (leaseId is { } id)
@@ -195,7 +210,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         jobs.Requeue(chunk.Item);
     }
 
-    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo session)
+    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo? session)
     {
         if (leaseId is { } id)
         {
@@ -228,7 +243,10 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         });
         Interlocked.Increment(ref _chunksDone);
         Interlocked.Add(ref _numbersDone, chunk.Item.Count);
-        stats.Record(session, chunk.Item.Count, time.GetUtcNow());
+        if (session is not null)
+        {
+            stats.Record(session, chunk.Item.Count, time.GetUtcNow());
+        }
         output.Complete(chunk.Id, text.ToString());
     }
 

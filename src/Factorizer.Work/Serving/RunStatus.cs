@@ -9,9 +9,9 @@ namespace Factorizer.Work.Serving;
 /// job queue's time-to-run, which also tells a worker that the server understands leases and
 /// <see cref="ChunkReport"/>s. <c>is_finished</c> is kept for workers older than <c>phase</c>.
 /// </summary>
-internal sealed class RunStatus(TimeSpan timeToRun) : ISharedObject
+internal sealed class RunStatus(TimeSpan timeToRun, TimeSpan? numberTimeout = null) : ISharedObject
 {
-    private static readonly string[] Methods = [JobWire.IsFinishedMethod, JobWire.PhaseMethod, JobWire.TimeToRunMethod];
+    private static readonly string[] Methods = [JobWire.IsFinishedMethod, JobWire.PhaseMethod, JobWire.TimeToRunMethod, JobWire.NumberTimeoutMethod];
     private volatile string _phase = JobWire.PhaseRunning;
 
     public IReadOnlyList<string> ExposedMethods => Methods;
@@ -34,6 +34,7 @@ internal sealed class RunStatus(TimeSpan timeToRun) : ISharedObject
         {
             JobWire.PhaseMethod => phase,
             JobWire.TimeToRunMethod => timeToRun.TotalSeconds,
+            JobWire.NumberTimeoutMethod => numberTimeout?.TotalSeconds,
             _ => phase == JobWire.PhaseFinished,
         });
     }

@@ -222,4 +222,37 @@ public class ResultIntakeTests
         Assert.NotNull(_intake.Accept("hello", A));
         Assert.NotNull(_intake.Accept(new Dictionary<object, object?>(), A));
     }
+
+    [Fact]
+    public async Task NumberTimeout_SummedOverAttempts_GivesUpTheOneWaitingNumber()
+    {
+        (ChunkLedger.Chunk chunk, long lease) = await IssueAndReserveAsync(9, 1_000_000_007);
+        Assert.Null(_intake.Accept(Report(lease, false, Results((9, [3, 3]))), A)); // partial: only the slow one waits
+        _clock.Advance(TimeSpan.FromSeconds(31)); // the worker stopped; its lease ran out after 30 s of work
+        Assert.Empty(_ledger.OverBudget(TimeSpan.FromSeconds(40)));
+        Lease<object?> again = await _jobs.ReserveAsync(TimeSpan.Zero, holder: B);
+        _ledger.Reserved(again.Item, again.Id);
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Empty(_ledger.OverBudget(TimeSpan.FromSeconds(40))); // 39 s in all
+        _clock.Advance(TimeSpan.FromSeconds(2));                    // 41 s
+
+        (ChunkLedger.Chunk over, System.Numerics.BigInteger number) = Assert.Single(_ledger.OverBudget(TimeSpan.FromSeconds(40)));
+        Assert.Same(chunk, over);
+        Assert.Equal(1_000_000_007, number);
+        _intake.GiveUp(over, number, "no result after 40 s of work on it");
+
+        _output.Close();
+        Assert.Equal("9: 3 3\n", _written.ToString());
+        Assert.Equal(0, _jobs.LeasedCount); // the second worker's lease ended: its chunk will not come back
+        Assert.Contains(_intake.Failures, f => f.Contains("1000000007: NumberTimeout", StringComparison.Ordinal));
+        Assert.Empty(_ledger.OverBudget(TimeSpan.FromSeconds(40)));
+    }
+
+    [Fact]
+    public async Task OverBudget_SeveralNumbersWaiting_IsLeftToTheWorker()
+    {
+        await IssueAndReserveAsync(9, 10);
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        Assert.Empty(_ledger.OverBudget(TimeSpan.FromSeconds(40)));
+    }
 }
