@@ -13,6 +13,9 @@ public static class WorkerCommand
     /// <summary>The first argument that selects worker mode.</summary>
     public const string Verb = "worker";
 
+    /// <summary>What a worker prints on stdout, last, when its work is finished (its supervisor's proof).</summary>
+    public const string FinishedLine = "worker finished";
+
     /// <summary>Arguments that start a supervised worker named <paramref name="name"/> against <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static IEnumerable<string> Arguments(string host, int port, string name, TimeSpan reconnectFor) =>
         [Verb, "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name,
@@ -46,7 +49,13 @@ public static class WorkerCommand
         };
         try
         {
-            return await WorkerLoop.RunAsync(options, stop.Token).ConfigureAwait(false);
+            int code = await WorkerLoop.RunAsync(options, stop.Token).ConfigureAwait(false);
+            if (code == WorkerLoop.Finished)
+            {
+                Console.Out.WriteLine(FinishedLine);
+                Console.Out.Flush();
+            }
+            return code;
         }
         catch (OperationCanceledException) when (stop.Requested)
         {

@@ -46,7 +46,9 @@ public sealed class WorkerSupervisor
         {
             ProcessStartInfo start = _describe(slot);
             start.RedirectStandardInput = true; // the parent-watch pipe, held open until the worker ends
+            start.RedirectStandardOutput = true; // where a worker says it finished (exit code 0 alone is not trusted)
             using Process process = Process.Start(start) ?? throw new InvalidOperationException("worker did not start");
+            Task<bool> saidFinished = SaysFinishedAsync(process.StandardOutput);
             lock (_gate)
             {
                 _running.Add(process);
@@ -67,9 +69,10 @@ public sealed class WorkerSupervisor
                     _running.Remove(process);
                 }
             }
+            bool finished = await saidFinished.ConfigureAwait(false);
             switch (process.ExitCode)
             {
-                case Worker.WorkerLoop.Finished:
+                case Worker.WorkerLoop.Finished when finished:
                     return true;
                 case Worker.WorkerLoop.Fatal:
                     return false;
@@ -89,6 +92,28 @@ public sealed class WorkerSupervisor
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the worker's stdout to its end; true when it printed <see cref="Cli.WorkerCommand.FinishedLine"/>.
+    /// A process killed from outside can exit 0 too (Wine's kill, some container runtimes), so only
+    /// the worker's own word counts as finished; anything else is a crash and is restarted.
+    /// </summary>
+    private static async Task<bool> SaysFinishedAsync(StreamReader output)
+    {
+        bool finished = false;
+        try
+        {
+            while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                finished |= line == Cli.WorkerCommand.FinishedLine;
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke with the process: what it said before still counts.
+        }
+        return finished;
     }
 
     /// <summary>Kills every running worker (used on Ctrl+C or when the run is abandoned).</summary>
