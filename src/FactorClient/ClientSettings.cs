@@ -15,9 +15,11 @@ internal sealed record ClientSettings
           --port P              server port (default 5000)
           --authkey KEY         shared secret; or --authkey-file FILE, or FACTOR_AUTHKEY in the environment
           --procs N             worker processes to start (default: one per processor)
-          --reconnect-for S     seconds a worker keeps retrying when the server goes away (default 60)
+          --reconnect-for S     seconds to wait for a server that is not up yet, and that a worker keeps
+                                retrying when the server goes away (default 60)
           --verbose             show stack traces on errors
           --help                show this help
+          --version             show the version
 
         SIGINT (Ctrl+C) or SIGTERM stops the workers (the server hands their chunks to others).
         Workers never outlive this process, however it ends.
@@ -27,9 +29,10 @@ internal sealed record ClientSettings
         """;
 
     private static readonly string[] ValueOptions = ["ip", "port", "authkey", "authkey-file", "procs", "reconnect-for"];
-    private static readonly string[] Flags = ["help", "verbose"];
+    private static readonly string[] Flags = ["help", "verbose", "version"];
 
     public bool ShowHelp { get; init; }
+    public bool ShowVersion { get; init; }
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 5000;
     public string AuthKey { get; init; } = "";
@@ -43,6 +46,10 @@ internal sealed record ClientSettings
         if (line.Has("help"))
         {
             return new ClientSettings { ShowHelp = true };
+        }
+        if (line.Has("version"))
+        {
+            return new ClientSettings { ShowVersion = true };
         }
         byte[] key = AuthKeySource.Resolve(line.Text("authkey"), line.Text("authkey-file"), environment)
             ?? throw new UsageException($"no authkey: give --authkey KEY (the server's), --authkey-file FILE, or set {AuthKeySource.EnvironmentVariable}");

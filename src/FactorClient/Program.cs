@@ -18,9 +18,16 @@ return await ProgramShell.RunAsync("factor-client", args, async stop =>
         Console.Out.Write(ClientSettings.Help);
         return ExitCodes.Success;
     }
+    if (settings.ShowVersion)
+    {
+        Console.Out.WriteLine(VersionText.Of("factor-client"));
+        return ExitCodes.Success;
+    }
     where = $"{settings.Host}:{settings.Port}";
-    // Fail fast with one clear line when the server is unreachable or the key is wrong.
-    await using (await ManagerClient.ConnectAsync(new ManagerClientOptions { Host = settings.Host, Port = settings.Port, AuthKey = Encoding.UTF8.GetBytes(settings.AuthKey) }, stop.Token))
+    // Clients may start before their server: wait for it (one line says so) for --reconnect-for,
+    // then fail with one clear line; a wrong key fails at once.
+    var options = new ManagerClientOptions { Host = settings.Host, Port = settings.Port, AuthKey = Encoding.UTF8.GetBytes(settings.AuthKey) };
+    await using (await ServerWait.ConnectAsync(options, settings.ReconnectFor, message => Console.Error.WriteLine($"factor-client: {message}"), stop.Token))
     {
     }
     Console.Error.WriteLine($"factor-client: connected to {where}; starting {settings.Procs} worker processes");

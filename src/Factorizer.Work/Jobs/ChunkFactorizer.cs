@@ -7,37 +7,102 @@ namespace Factorizer.Work.Jobs;
 /// <summary>
 /// A worker's unit of work: factor every number of a job chunk (a Python list of ints) into a result
 /// dict int → list of prime factors, ascending with multiplicity — the seed's shapes exactly.
+/// Workers go number by number (<see cref="FactorOne(object?)"/>), so an item that cannot be done costs only
+/// itself: a peer may put anything into the job queue, and no job may stop a worker.
 /// </summary>
 public static class ChunkFactorizer
 {
-    /// <summary>Factors <paramref name="chunk"/>; throws <see cref="InvalidDataException"/> for a chunk of the wrong shape.</summary>
+    /// <summary>The type name errors about unreadable jobs and items carry.</summary>
+    public const string InvalidDataType = nameof(InvalidDataException);
+
+    /// <summary>Longest repr of a bad job or item quoted in an error.</summary>
+    private const int ReprLength = 60;
+
+    /// <summary>
+    /// Factors <paramref name="chunk"/> all or nothing; throws <see cref="InvalidDataException"/> for a
+    /// chunk of the wrong shape or an item that is not a non-negative int.
+    /// </summary>
     public static Dictionary<object, object?> Factor(object? chunk)
     {
-        IEnumerable<object?> items = chunk switch
+        if (!TryItems(chunk, out IReadOnlyList<object?> items, out WorkError? shape))
         {
-            List<object?> list => list,
-            PyTuple tuple => tuple,
-            _ => throw new InvalidDataException($"a job must be a list of ints, not {PyRepr.Of(chunk, 60)}"),
-        };
+            throw new InvalidDataException(shape!.Message);
+        }
         var result = new Dictionary<object, object?>(PyEqualityComparer.Instance);
         foreach (object? item in items)
         {
-            switch (item)
+            NumberOutcome outcome = FactorOne(item);
+            if (outcome.Error is { } error)
             {
-                case long n when n >= 0:
-                    result[n] = ToList(PrimeFactorizer.Factor((ulong)n));
-                    break;
-                case BigInteger big when big.Sign >= 0:
-                    result[big] = big <= ulong.MaxValue
-                        ? ToList(PrimeFactorizer.Factor((ulong)big))
-                        : PrimeFactorizer.Factor(big).Select(Normalize).ToList();
-                    break;
-                default:
-                    throw new InvalidDataException($"a job item must be a non-negative int, not {PyRepr.Of(item, 60)}");
+                throw new InvalidDataException(error.Message);
             }
+            result[outcome.Number!] = outcome.Factors;
         }
         return result;
     }
+
+    /// <summary>
+    /// The items of a job, or (false) the error that says why <paramref name="chunk"/> is not a job:
+    /// a list or tuple is one; anything else (a str a Python peer put, None…) is not.
+    /// </summary>
+    public static bool TryItems(object? chunk, out IReadOnlyList<object?> items, out WorkError? error)
+    {
+        switch (chunk)
+        {
+            case List<object?> list:
+                items = list;
+                error = null;
+                return true;
+            case PyTuple tuple:
+                items = tuple;
+                error = null;
+                return true;
+            default:
+                items = [];
+                string repr = PyRepr.Of(chunk, ReprLength);
+                error = new WorkError(repr, InvalidDataType, $"a job must be a list of ints, not {repr}", "");
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Factors one job item. Never throws (but for running out of memory): an item that is not a
+    /// non-negative int, or a number the factorizer fails on, comes back as the outcome's error.
+    /// </summary>
+    public static NumberOutcome FactorOne(object? item) => FactorOne(item, FactorNumber);
+
+    /// <summary><see cref="FactorOne(object?)"/> with the factorizer given (tests put in one that fails).</summary>
+    internal static NumberOutcome FactorOne(object? item, Func<object, List<object?>> factor)
+    {
+        if (item is not (long and >= 0 or BigInteger { Sign: >= 0 }))
+        {
+            // bool is not long here (unlike Python, where True is an int): True is no number to factor.
+            string repr = PyRepr.Of(item, ReprLength);
+            return new NumberOutcome(null, null, new WorkError(repr, InvalidDataType, $"a job item must be a non-negative int, not {repr}", ""));
+        }
+        try
+        {
+            return new NumberOutcome(item, factor(item), null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in the factorizer must cost this number only; the report carries it to the server.
+            return new NumberOutcome(null, null, new WorkError(Subject(item), e.GetType().Name, e.Message, e.StackTrace ?? ""));
+        }
+    }
+
+    /// <summary>The prime factors of a non-negative <see cref="long"/> or <see cref="BigInteger"/>, as Python ints.</summary>
+    internal static List<object?> FactorNumber(object number) => number switch
+    {
+        long n => ToList(PrimeFactorizer.Factor((ulong)n)),
+        BigInteger big when big <= ulong.MaxValue => ToList(PrimeFactorizer.Factor((ulong)big)),
+        BigInteger big => PrimeFactorizer.Factor(big).Select(Normalize).ToList(),
+        _ => throw new ArgumentException($"not a number: {PyRepr.Of(number, ReprLength)}", nameof(number)),
+    };
+
+    /// <summary>The decimal text of a number, as a <see cref="WorkError.Subject"/>.</summary>
+    public static string Subject(object number) =>
+        Convert.ToString(number, System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     private static List<object?> ToList(ulong[] factors)
     {

@@ -7,7 +7,9 @@ namespace Factorizer.Work.Jobs;
 /// the factorizations it found (a dict n → prime factors, the seed's result shape), and the numbers
 /// or items it could not do. A <see cref="Final"/> report ends the lease (the server acks it on
 /// receipt); a partial one keeps it and hands in the numbers finished so far, so one slow number
-/// leaves only itself outstanding. The seed's Python workers put a bare result dict instead, which
+/// leaves only itself outstanding. A final report carries only the numbers not already sent in that
+/// lease's partial reports (plus every error), so the server merges a lease's reports; a chunk
+/// finished before its first heartbeat has all its numbers in the final report. The seed's Python workers put a bare result dict instead, which
 /// the server matches to its chunk by content.
 /// </summary>
 /// <remarks>

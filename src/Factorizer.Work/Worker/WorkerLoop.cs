@@ -7,8 +7,12 @@ using Factorizer.Work.Jobs;
 namespace Factorizer.Work.Worker;
 
 /// <summary>
-/// One worker: connect, take chunks from the job queue, factor them, put result dicts, until the
-/// work is finished. Against factor-server, "finished" is its status object's word; against the
+/// One worker: connect, take chunks from the job queue, factor them, put results, until the
+/// work is finished. Against a server that tells its lease time-to-run (factor-server), chunks are
+/// reserved and reported as <see cref="ChunkReport"/>s under a <see cref="LeaseHeartbeat"/>;
+/// otherwise (the seed's Python server, an older factor-server) taken with <c>get</c> and answered
+/// with bare result dicts. No job, however malformed, and no number the factorizer fails on stops
+/// a worker: it reports or logs the error and goes on. Against factor-server, "finished" is its status object's word; against the
 /// seed's Python server (which has none) it is the seed's rule: the job queue is empty.
 /// When the server goes away or says it is stopping, the worker reconnects with back-off for up to
 /// <see cref="WorkerOptions.ReconnectFor"/>, so a restarted server picks it up; the chunk it held is
@@ -71,6 +75,10 @@ public static class WorkerLoop
         await using QueueProxy<object?> jobs = await client.GetQueueAsync<object?>(JobWire.JobQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using QueueProxy<object?> results = await client.GetQueueAsync<object?>(JobWire.ResultQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
         string? statusId = await FindStatusAsync(client, cancellationToken).ConfigureAwait(false);
+        // Leases only with a server that says its time-to-run (and so reads ChunkReports); the seed's
+        // Python server and older factor-servers get the seed's get and bare dicts. Decided once per
+        // connection: a restarted server may be another one.
+        TimeSpan? timeToRun = statusId is null ? null : await TimeToRunAsync(client, statusId, cancellationToken).ConfigureAwait(false);
         // Without a status object (a Python server) an empty queue means the end, the seed's rule,
         // so a long wait would only delay the exit; a short grace covers a server between two puts.
         TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
@@ -79,10 +87,28 @@ public static class WorkerLoop
         {
             while (true)
             {
-                object? chunk;
                 try
                 {
-                    chunk = await jobs.GetAsync(wait, cancellationToken).ConfigureAwait(false);
+                    if (timeToRun is { } ttr)
+                    {
+                        Lease<object?> lease;
+                        try
+                        {
+                            lease = await jobs.ReserveAsync(wait, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RemoteException e) when (IsNotExposed(e))
+                        {
+                            options.Log("the server's job queue has no reserve; taking chunks with get");
+                            timeToRun = null;
+                            continue;
+                        }
+                        await WorkLeasedAsync(options, jobs, results, lease, ttr, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        object? chunk = await jobs.GetAsync(wait, cancellationToken).ConfigureAwait(false);
+                        await WorkBareAsync(options, results, chunk, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch (QueueEmptyException)
                 {
@@ -95,10 +121,7 @@ public static class WorkerLoop
                     {
                         throw new ServerStoppingException();
                     }
-                    continue;
                 }
-                Dictionary<object, object?> result = ChunkFactorizer.Factor(chunk);
-                await results.PutAsync(result, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -109,6 +132,118 @@ public static class WorkerLoop
             }
         }
     }
+
+    /// <summary>
+    /// Factors a reserved chunk number by number under a <see cref="LeaseHeartbeat"/>, then puts the
+    /// final <see cref="ChunkReport"/> (the server acks the lease when it reads it). A job that is not
+    /// a list of ints gets a final report with its error, so the server stops handing it out.
+    /// </summary>
+    private static async Task WorkLeasedAsync(WorkerOptions options, QueueProxy<object?> jobs, QueueProxy<object?> results,
+        Lease<object?> lease, TimeSpan timeToRun, CancellationToken cancellationToken)
+    {
+        var progress = new ChunkProgress();
+        if (!ChunkFactorizer.TryItems(lease.Item, out IReadOnlyList<object?> items, out WorkError? notAJob))
+        {
+            progress.Add(notAJob!);
+        }
+        else
+        {
+            LeaseHeartbeat heartbeat = LeaseHeartbeat.Start(options.Time, timeToRun, lease.Id, progress,
+                (id, token) => jobs.TouchAsync(id, token),
+                (report, token) => results.PutAsync(report.ToWire(), cancellationToken: token).AsTask(),
+                options.Log, cancellationToken);
+            try
+            {
+                // Synchronous on this thread: the heartbeat's timer runs on its own.
+                foreach (object? item in items)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress.Add(ChunkFactorizer.FactorOne(item, options.FactorNumber));
+                }
+            }
+            finally
+            {
+                await heartbeat.StopAsync().ConfigureAwait(false);
+            }
+        }
+        (Dictionary<object, object?> done, IReadOnlyList<WorkError> errors) = progress.TakeRest();
+        LogErrors(options, errors);
+        var final = new ChunkReport(lease.Id, Final: true, done, errors);
+        await results.PutAsync(final.ToWire(), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The seed's way, for servers without leases: factor the chunk and put a bare result dict. Such
+    /// a server has no word for errors, so they are logged; a job that is not a list is skipped.
+    /// </summary>
+    private static async Task WorkBareAsync(WorkerOptions options, QueueProxy<object?> results, object? chunk, CancellationToken cancellationToken)
+    {
+        if (!ChunkFactorizer.TryItems(chunk, out IReadOnlyList<object?> items, out WorkError? notAJob))
+        {
+            LogErrors(options, [notAJob!]);
+            return;
+        }
+        var done = new Dictionary<object, object?>(PyEqualityComparer.Instance);
+        var errors = new List<WorkError>();
+        foreach (object? item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            NumberOutcome outcome = ChunkFactorizer.FactorOne(item, options.FactorNumber);
+            if (outcome.Error is { } error)
+            {
+                errors.Add(error);
+            }
+            else
+            {
+                done[outcome.Number!] = outcome.Factors;
+            }
+        }
+        LogErrors(options, errors);
+        // What was done is worth handing in; a chunk of nothing but bad items has nothing to say.
+        if (done.Count > 0 || errors.Count == 0)
+        {
+            await results.PutAsync(done, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void LogErrors(WorkerOptions options, IReadOnlyList<WorkError> errors)
+    {
+        foreach (WorkError error in errors)
+        {
+            options.Log(error.Type == ChunkFactorizer.InvalidDataType
+                ? $"skipped a bad job: {error.Message}"
+                : $"failed on {error.Subject}: {error.Type}: {error.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The status's <c>time_to_run</c> (seconds, a float), or null when the server is older than it
+    /// (no such method) or answers something that is not a usable duration.
+    /// </summary>
+    private static async Task<TimeSpan?> TimeToRunAsync(ManagerClient client, string statusId, CancellationToken cancellationToken)
+    {
+        object? answer;
+        try
+        {
+            answer = await client.CallAsync(statusId, JobWire.TimeToRunMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteException)
+        {
+            return null;
+        }
+        double seconds = answer switch
+        {
+            double d => d,
+            long l => l,
+            _ => double.NaN,
+        };
+        // NaN fails the first test; a year bounds what TimeSpan and timers take.
+        return seconds > 0 && seconds <= 365 * 86400 ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    /// <summary>A call of a method the object does not expose (CPython's and our servers' AttributeError).</summary>
+    private static bool IsNotExposed(RemoteException e) =>
+        e.RemoteType is "AttributeError" or "builtins.AttributeError";
 
     /// <summary>The status object's ident, or null when the server has none (a Python server).</summary>
     private static async Task<string?> FindStatusAsync(ManagerClient client, CancellationToken cancellationToken)

@@ -13,4 +13,10 @@ public sealed record WorkerOptions(string Host, int Port, ReadOnlyMemory<byte> A
 
     /// <summary>Receives progress and error lines (stderr in the programs).</summary>
     public Action<string> Log { get; init; } = _ => { };
+
+    /// <summary>The clock of the lease heartbeat (a test puts in a manual one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Factors one number (tests put in one that fails); the real factorizer by default.</summary>
+    internal Func<object, List<object?>> FactorNumber { get; init; } = Jobs.ChunkFactorizer.FactorNumber;
 }

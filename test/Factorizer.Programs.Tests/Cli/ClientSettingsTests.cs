@@ -48,11 +48,19 @@ public class ClientSettingsTests
     }
 
     [Fact]
+    public void Parse_Version_NeedsNoKey()
+    {
+        Settings s = Parse("--version");
+        Assert.True(s.Get<bool>("ShowVersion"));
+        Assert.False(s.Get<bool>("ShowHelp"));
+    }
+
+    [Fact]
     public void Help_NamesEveryOption()
     {
         string help = Settings.Help(Settings.ClientType);
         Assert.StartsWith("Usage: factor-client", help, StringComparison.Ordinal);
-        foreach (string option in new[] { "--ip", "--port", "--authkey", "--authkey-file", "--procs", "--reconnect-for", "--verbose", "--help" })
+        foreach (string option in new[] { "--ip", "--port", "--authkey", "--authkey-file", "--procs", "--reconnect-for", "--verbose", "--help", "--version" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Factorizer.Programs.Tests.Support;
 using Factorizer.TestSupport;
+using Factorizer.Work.Jobs;
 
 namespace Factorizer.Programs.Tests.EndToEnd;
 
@@ -44,19 +45,87 @@ public class FactorClientTests
         Assert.All(rows, pid => Assert.Contains(pid, new[] { first.Id, second.Id }));
     }
 
-    [Fact]
-    public async Task Run_UnreachablePort_ExitsOneWithOneClearLine()
+    /// <summary>A loopback port nothing listens on (bound to port 0, then closed).</summary>
+    private static int FreePort()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        ProcessResult result = await TestPrograms.RunClientAsync("--ip", "127.0.0.1", "--port", $"{port}", "--authkey", TestPrograms.Key, "--procs", "1");
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Run_UnreachablePortNoWaiting_ExitsOneWithOneClearLine()
+    {
+        int port = FreePort();
+        ProcessResult result = await TestPrograms.RunClientAsync("--ip", "127.0.0.1", "--port", $"{port}", "--authkey", TestPrograms.Key, "--procs", "1", "--reconnect-for", "0");
         Assert.True(result.ExitCode == 1, result.ToString());
         AssertOneErrorLine(result);
         Assert.Contains($"cannot connect to 127.0.0.1:{port}", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnreachablePort_SaysOnceItWaitsThenFailsWithTheUsualLine()
+    {
+        int port = FreePort();
+        ProcessResult result = await TestPrograms.RunClientAsync("--ip", "127.0.0.1", "--port", $"{port}", "--authkey", TestPrograms.Key, "--procs", "1", "--reconnect-for", "1.5");
+        Assert.True(result.ExitCode == 1, result.ToString());
+        string[] lines = TestPrograms.Lines(result.StdErr);
+        Assert.True(lines.Length == 2, result.ToString());
+        Assert.Equal($"factor-client: waiting for the server at 127.0.0.1:{port} (connection refused); retrying for up to 1.5 s", lines[0]);
+        Assert.Equal($"factor-client: error: cannot connect to 127.0.0.1:{port}: connection refused; is factor-server running there?", lines[1]);
+    }
+
+    [Fact]
+    public async Task Run_StartedBeforeTheServer_WaitsThenConnectsAndFinishes()
+    {
+        int port = FreePort();
+        await using ChildProcess client = TestPrograms.StartClient(["--ip", "127.0.0.1", "--port", $"{port}", "--authkey", TestPrograms.Key, "--procs", "1", "--reconnect-for", "60"]);
+        await client.WaitForLineAsync("waiting for the server", TestPrograms.StartTimeout);
+
+        await using var server = new InProcessServer(TimeSpan.FromSeconds(30), port: port);
+        server.Jobs.TryPut(new List<object?> { 999_999_999_999L, 1_000_000_000_001L });
+        var results = new Dictionary<object, object?>(Factorizer.Pickle.PyEqualityComparer.Instance);
+        ChunkReport report;
+        do
+        {
+            report = await server.NextReportAsync();
+            foreach ((object n, object? f) in report.Results)
+            {
+                results[n] = f;
+            }
+        }
+        while (!report.Final);
+        server.Jobs.Ack(report.LeaseId);
+        Assert.Equal(new object?[] { 3L, 3L, 3L, 7L, 11L, 13L, 37L, 101L, 9901L }, Assert.IsType<List<object?>>(results[999_999_999_999L]));
+        Assert.Equal(new object?[] { 73L, 137L, 99990001L }, Assert.IsType<List<object?>>(results[1_000_000_000_001L]));
+        server.Status.Finish();
+
+        ProcessResult result = await client.WaitAsync(TestPrograms.RunTimeout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(TestPrograms.Lines(result.StdErr), l => l.Contains("waiting for the server", StringComparison.Ordinal));
+        Assert.Contains("factor-client: work finished", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WrongKeyWhileWaitingIsAllowed_FailsAtOnce()
+    {
+        await using var server = new InProcessServer(TimeSpan.FromSeconds(30));
+        await using ChildProcess client = TestPrograms.StartClient(["--port", $"{server.Port}", "--authkey", "not-the-key", "--procs", "1", "--reconnect-for", "600"]);
+        client.StandardInput.Close();
+        // Far less than --reconnect-for: a wrong key is not retried.
+        ProcessResult result = await client.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 1, result.ToString());
+        AssertOneErrorLine(result);
+        Assert.Contains("rejected our authkey", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheProgramAndVersion_ExitsZero()
+    {
+        ProcessResult result = await TestPrograms.RunClientAsync("--version");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^factor-client \d+\.\d+\.\d+\S*\n$", result.StdOut.ReplaceLineEndings("\n"));
+        Assert.Equal("", result.StdErr);
     }
 
     [Fact]

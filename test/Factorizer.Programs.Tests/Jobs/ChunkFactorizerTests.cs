@@ -101,4 +101,85 @@ public class ChunkFactorizerTests
         var e = Assert.Throws<InvalidDataException>(() => ChunkFactorizer.Factor(new List<object?> { 4L, item }));
         Assert.StartsWith("a job item must be a non-negative int", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FactorOne_ANumber_GivesItsFactors()
+    {
+        NumberOutcome outcome = ChunkFactorizer.FactorOne(999_999_999_999L);
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(999_999_999_999L, outcome.Number);
+        Assert.Equal(new object?[] { 3L, 3L, 3L, 7L, 11L, 13L, 37L, 101L, 9901L }, outcome.Factors);
+    }
+
+    public static TheoryData<object?, string> BadItems => new()
+    {
+        { -1L, "-1" },
+        { new BigInteger(-5), "-5" },
+        { null, "None" },
+        { "hello", "'hello'" },
+        { true, "True" },
+        { 1.5, "1.5" },
+        { new List<object?> { 1L }, "[1]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadItems))]
+    public void FactorOne_NotANonNegativeInt_IsAnErrorNamingTheItem(object? item, string subject)
+    {
+        NumberOutcome outcome = ChunkFactorizer.FactorOne(item);
+        Assert.False(outcome.Succeeded);
+        Assert.Null(outcome.Factors);
+        WorkError error = outcome.Error!;
+        Assert.Equal(subject, error.Subject);
+        Assert.Equal("InvalidDataException", error.Type);
+        Assert.Equal($"a job item must be a non-negative int, not {subject}", error.Message);
+    }
+
+    [Fact]
+    public void FactorOne_AHostileNestedList_GivesAShortSubject()
+    {
+        object? nested = 1L;
+        for (int i = 0; i < 10_000; i++)
+        {
+            nested = new List<object?> { nested, "x" };
+        }
+        var wide = Enumerable.Range(0, 10_000).Select(i => (object?)new List<object?> { (long)i }).ToList();
+        foreach (object? item in new[] { nested, wide })
+        {
+            WorkError error = ChunkFactorizer.FactorOne(item).Error!;
+            Assert.InRange(error.Subject.Length, 1, 64);
+            Assert.StartsWith("[[", error.Subject, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void FactorOne_TheFactorizerThrows_IsAnErrorWithTypeMessageAndStack()
+    {
+        NumberOutcome outcome = ChunkFactorizer.FactorOne(new BigInteger(91), _ => throw new ArithmeticException("overflow somewhere"));
+        WorkError error = outcome.Error!;
+        Assert.Equal("91", error.Subject);
+        Assert.Equal("ArithmeticException", error.Type);
+        Assert.Equal("overflow somewhere", error.Message);
+        Assert.Contains("ChunkFactorizerTests", error.Stack, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryItems_AStr_IsNotAJob()
+    {
+        Assert.False(ChunkFactorizer.TryItems("hello", out IReadOnlyList<object?> items, out WorkError? error));
+        Assert.Empty(items);
+        Assert.Equal("'hello'", error!.Subject);
+        Assert.Equal("InvalidDataException", error.Type);
+        Assert.Equal("a job must be a list of ints, not 'hello'", error.Message);
+    }
+
+    [Fact]
+    public void TryItems_ListAndTuple_AreJobs()
+    {
+        Assert.True(ChunkFactorizer.TryItems(new List<object?> { 1L }, out IReadOnlyList<object?> items, out WorkError? error));
+        Assert.Equal([1L], items);
+        Assert.Null(error);
+        Assert.True(ChunkFactorizer.TryItems(new PyTuple(2L, 3L), out items, out _));
+        Assert.Equal([2L, 3L], items);
+    }
 }
