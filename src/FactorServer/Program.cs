@@ -17,6 +17,11 @@ return await ProgramShell.RunAsync("factor-server", args, async stop =>
         Console.Out.Write(ServerSettings.Help);
         return ExitCodes.Success;
     }
+    if (settings.ShowVersion)
+    {
+        Console.Out.WriteLine(VersionText.Of("factor-server"));
+        return ExitCodes.Success;
+    }
     using NumberSource numbers = settings.Input is { } input
         ? NumberSource.FromFile(input)
         : NumberSource.Generate(settings.Start, settings.Step, settings.Count);

@@ -37,6 +37,7 @@ internal sealed record ServerSettings
           --get-ttr S           a chunk taken with a plain get (the seed's Python clients, which hold
                                 no lease) is handed out again after S seconds (default 600)
           --verbose             show stack traces on errors
+          --version             show the version
           --help                show this help
 
         SIGINT (Ctrl+C) or SIGTERM stops cleanly: no more chunks are handed out, the finished lines
@@ -50,9 +51,10 @@ internal sealed record ServerSettings
     private static readonly string[] ValueOptions =
         ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr", "number-timeout"];
 
-    private static readonly string[] Flags = ["help", "verbose"];
+    private static readonly string[] Flags = ["help", "verbose", "version"];
 
     public bool ShowHelp { get; init; }
+    public bool ShowVersion { get; init; }
     public int Port { get; init; } = 5000;
     public IPAddress Bind { get; init; } = IPAddress.Any;
     public string? AuthKey { get; init; }
@@ -75,6 +77,10 @@ internal sealed record ServerSettings
         if (line.Has("help"))
         {
             return new ServerSettings { ShowHelp = true };
+        }
+        if (line.Has("version"))
+        {
+            return new ServerSettings { ShowVersion = true };
         }
         if (line.Has("input") && (line.Has("start") || line.Has("step") || line.Has("count")))
         {

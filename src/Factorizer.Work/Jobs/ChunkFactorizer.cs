@@ -84,6 +84,10 @@ public static class ChunkFactorizer
         {
             return new NumberOutcome(item, factor(item), null);
         }
+        catch (NumberTimeoutException e)
+        {
+            return new NumberOutcome(null, null, new WorkError(Subject(item), JobWire.NumberTimeoutError, e.Message, ""));
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug in the factorizer must cost this number only; the report carries it to the server.
@@ -98,6 +102,27 @@ public static class ChunkFactorizer
         BigInteger big when big <= ulong.MaxValue => ToList(PrimeFactorizer.Factor((ulong)big)),
         BigInteger big => PrimeFactorizer.Factor(big).Select(Normalize).ToList(),
         _ => throw new ArgumentException($"not a number: {PyRepr.Of(number, ReprLength)}", nameof(number)),
+    };
+
+    /// <summary>
+    /// <see cref="FactorNumber"/> that gives up after <paramref name="limit"/> of work
+    /// (<see cref="NumberTimeoutException"/>). Numbers below 2^64 take microseconds and are not timed.
+    /// </summary>
+    internal static Func<object, List<object?>> Within(TimeSpan limit) => number =>
+    {
+        if (number is not BigInteger big || big <= ulong.MaxValue)
+        {
+            return FactorNumber(number);
+        }
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            return PrimeFactorizer.Factor(big, timeout.Token).Select(Normalize).ToList();
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new NumberTimeoutException($"no result after {limit.TotalSeconds:0.###} s of work on it (--number-timeout)");
+        }
     };
 
     /// <summary>The decimal text of a number, as a <see cref="WorkError.Subject"/>.</summary>

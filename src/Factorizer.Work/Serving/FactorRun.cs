@@ -209,9 +209,18 @@ public sealed class FactorRun
     private void OnLeaseReturned(object? sender, LeaseReturnedEventArgs<object?> e)
     {
         long? chunk = _ledger.LeaseEnded(e.LeaseId);
-        if (chunk is not null && e.Reason == LeaseReturnReason.Expired)
+        if (chunk is null)
         {
-            _log($"chunk {chunk} (lease {e.LeaseId}, held by {e.Holder}) ran past its time-to-run of {_options.TimeToRun.TotalSeconds:0} s; back in the queue");
+            return;
+        }
+        switch (e.Reason)
+        {
+            case LeaseReturnReason.Expired:
+                _log($"chunk {chunk} (lease {e.LeaseId}, held by {e.Holder}) ran past its time-to-run of {_options.TimeToRun.TotalSeconds:0} s; back in the queue");
+                break;
+            case LeaseReturnReason.HolderGone:
+                _log($"connection {e.Holder} closed holding chunk {chunk}; requeued");
+                break;
         }
     }
 

@@ -79,6 +79,8 @@ public static class WorkerLoop
         // Python server and older factor-servers get the seed's get and bare dicts. Decided once per
         // connection: a restarted server may be another one.
         TimeSpan? timeToRun = statusId is null ? null : await TimeToRunAsync(client, statusId, cancellationToken).ConfigureAwait(false);
+        TimeSpan? numberTimeout = statusId is null ? null : await SecondsAsync(client, statusId, JobWire.NumberTimeoutMethod, cancellationToken).ConfigureAwait(false);
+        WorkerOptions work = numberTimeout is { } limit ? options with { FactorNumber = ChunkFactorizer.Within(limit) } : options;
         // Without a status object (a Python server) an empty queue means the end, the seed's rule,
         // so a long wait would only delay the exit; a short grace covers a server between two puts.
         TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
@@ -102,12 +104,12 @@ public static class WorkerLoop
                             timeToRun = null;
                             continue;
                         }
-                        await WorkLeasedAsync(options, jobs, results, lease, ttr, cancellationToken).ConfigureAwait(false);
+                        await WorkLeasedAsync(work, jobs, results, lease, ttr, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         object? chunk = await jobs.GetAsync(wait, cancellationToken).ConfigureAwait(false);
-                        await WorkBareAsync(options, results, chunk, cancellationToken).ConfigureAwait(false);
+                        await WorkBareAsync(work, results, chunk, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (QueueEmptyException)
@@ -220,12 +222,16 @@ public static class WorkerLoop
     /// The status's <c>time_to_run</c> (seconds, a float), or null when the server is older than it
     /// (no such method) or answers something that is not a usable duration.
     /// </summary>
-    private static async Task<TimeSpan?> TimeToRunAsync(ManagerClient client, string statusId, CancellationToken cancellationToken)
+    private static Task<TimeSpan?> TimeToRunAsync(ManagerClient client, string statusId, CancellationToken cancellationToken) =>
+        SecondsAsync(client, statusId, JobWire.TimeToRunMethod, cancellationToken);
+
+    /// <summary>A status method's answer in seconds, or null when the server lacks it or answers no usable duration (None, say).</summary>
+    private static async Task<TimeSpan?> SecondsAsync(ManagerClient client, string statusId, string method, CancellationToken cancellationToken)
     {
         object? answer;
         try
         {
-            answer = await client.CallAsync(statusId, JobWire.TimeToRunMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            answer = await client.CallAsync(statusId, method, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteException)
         {

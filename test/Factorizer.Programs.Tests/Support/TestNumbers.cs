@@ -37,4 +37,13 @@ internal static class TestNumbers
 
     /// <summary>The first <paramref name="count"/> 80-bit semiprimes, one a line.</summary>
     public static string SemiprimeInput(int count) => string.Concat(Semiprimes80.Take(count).Select(n => n + "\n"));
+
+    /// <summary>
+    /// A product of two 50-bit primes: several seconds of work for today's kernel (GNU factor takes
+    /// longer still), so its line is stored here rather than computed by the reference.
+    /// </summary>
+    public const string Hard = "819444222585454863463940456183";
+
+    /// <summary>GNU factor's line for <see cref="Hard"/>.</summary>
+    public const string HardLine = "819444222585454863463940456183: 817019475788839 1002967795589297";
 }
