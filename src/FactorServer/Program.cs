@@ -1,4 +1,5 @@
 using Factorizer.Work.Cli;
+using Factorizer.Work.Durability;
 using Factorizer.Work.Jobs;
 using Factorizer.Work.Serving;
 using Factorizer.Work.Supervision;
@@ -25,7 +26,22 @@ return await ProgramShell.RunAsync("factor-server", args, async stop =>
     using NumberSource numbers = settings.Input is { } input
         ? NumberSource.FromFile(input)
         : NumberSource.Generate(settings.Start, settings.Step, settings.Count);
-    await using TextWriter output = OpenOutput(settings.Output);
+    ResumeState? resume = null;
+    using RunJournal? journal = settings.DataDir is { } dataDir
+        ? RunJournal.Open(dataDir, RunIdentity.Of(numbers.Fingerprint, settings.ChunkSize), settings.Fsync,
+            warning => Console.Error.WriteLine($"factor-server: {warning}"), out resume)
+        : null;
+    if (resume is { Finished: true })
+    {
+        Console.Error.WriteLine($"factor-server: the run in --data-dir is already complete ({resume.LinesWritten} lines in --output); nothing to do");
+        resume.Failures.ForEach(failure => Console.Error.WriteLine($"factor-server: {failure}"));
+        return resume.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+    await using TextWriter output = resume is null ? OpenOutput(settings.Output) : ResumableOutput.Open(settings.Output!, resume);
+    if (resume is { HasProgress: true })
+    {
+        Console.Error.WriteLine($"factor-server: resuming from --data-dir: {resume.LinesWritten} lines already written, {resume.Pending.Count} more chunks done ahead of them");
+    }
     // Announced only once the input and output are good, so a usage error stays one line.
     string key = settings.AuthKey ?? AuthKeySource.NewKey();
     if (settings.AuthKey is null)
@@ -43,6 +59,9 @@ return await ProgramShell.RunAsync("factor-server", args, async stop =>
         TimeToRun = settings.TimeToRun,
         GetTimeToRun = settings.GetTimeToRun,
         NumberTimeout = settings.NumberTimeout,
+        Journal = journal,
+        Resume = resume,
+        Fsync = settings.Fsync,
         ProgressOnTerminal = !Console.IsErrorRedirected,
         DescribeLocalWorker = (slot, port) => SelfLauncher.Describe(
             WorkerCommand.Arguments("127.0.0.1", port, $"factor-server@{Environment.MachineName}:{Environment.ProcessId}/w{slot}", TimeSpan.FromSeconds(10)), key),

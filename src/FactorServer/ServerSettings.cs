@@ -1,3 +1,4 @@
+using Factorizer.Work.Durability;
 using System.Net;
 using System.Numerics;
 using Factorizer.Work.Cli;
@@ -34,6 +35,13 @@ internal sealed record ServerSettings
           --number-timeout S    give up a number still unfactored after S seconds of work on it
                                 (summed over attempts): its line is left out, it is named on
                                 stderr, the rest completes, and the exit code is 1 (default: none)
+          --data-dir DIR        keep a journal in DIR so the same command resumes after the server is
+                                killed or stopped: results received are kept, the output is cut back
+                                to what the journal knows and continued, nothing is printed twice.
+                                Needs a fixed key, --output FILE, and --input FILE or generated numbers
+          --fsync POLICY        with --data-dir: always (fsync every record), interval (once a second,
+                                the default) or never (the OS decides); only a power failure or OS
+                                crash can lose what was not yet on disk, and the run redoes it
           --get-ttr S           a chunk taken with a plain get (the seed's Python clients, which hold
                                 no lease) is handed out again after S seconds (default 600)
           --verbose             show stack traces on errors
@@ -49,7 +57,7 @@ internal sealed record ServerSettings
         """;
 
     private static readonly string[] ValueOptions =
-        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr", "number-timeout"];
+        ["port", "bind", "authkey", "authkey-file", "input", "start", "step", "count", "chunk-size", "output", "procs", "progress-interval", "ttr", "get-ttr", "number-timeout", "data-dir", "fsync"];
 
     private static readonly string[] Flags = ["help", "verbose", "version"];
 
@@ -69,6 +77,8 @@ internal sealed record ServerSettings
     public TimeSpan TimeToRun { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan GetTimeToRun { get; init; } = TimeSpan.FromSeconds(600);
     public TimeSpan? NumberTimeout { get; init; }
+    public string? DataDir { get; init; }
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Interval;
 
     /// <summary>Parses the command line; <see cref="UsageException"/> on anything wrong.</summary>
     public static ServerSettings Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
@@ -87,6 +97,27 @@ internal sealed record ServerSettings
             throw new UsageException("give --input or --start/--step/--count, not both");
         }
         byte[]? key = AuthKeySource.Resolve(line.Text("authkey"), line.Text("authkey-file"), environment);
+        if (line.Has("data-dir"))
+        {
+            // Resuming needs the same key (clients reconnect with theirs), a file to cut back and
+            // continue, and input that can be read again.
+            if (key is null)
+            {
+                throw new UsageException("--data-dir needs a key that does not change: give --authkey, --authkey-file or FACTOR_AUTHKEY");
+            }
+            if (line.Text("output") is null or "-")
+            {
+                throw new UsageException("--data-dir needs --output FILE (a resumed run cuts the file back to what the journal knows and continues it)");
+            }
+            if (line.Text("input") == "-")
+            {
+                throw new UsageException("--data-dir needs --input FILE or generated numbers, not stdin (a resumed run reads its input again)");
+            }
+        }
+        else if (line.Has("fsync"))
+        {
+            throw new UsageException("--fsync applies to --data-dir only");
+        }
         return new ServerSettings
         {
             Port = (int)line.Integer("port", 5000, 0, 65535),
@@ -103,6 +134,14 @@ internal sealed record ServerSettings
             TimeToRun = Positive(line, "ttr", TimeSpan.FromSeconds(30)),
             GetTimeToRun = Positive(line, "get-ttr", TimeSpan.FromSeconds(600)),
             NumberTimeout = line.Has("number-timeout") ? Positive(line, "number-timeout", TimeSpan.Zero) : null,
+            DataDir = line.Text("data-dir"),
+            Fsync = line.Text("fsync") switch
+            {
+                null or "interval" => FsyncPolicy.Interval,
+                "always" => FsyncPolicy.Always,
+                "never" => FsyncPolicy.Never,
+                string other => throw new UsageException($"--fsync must be always, interval or never, not {DisplayText.Quote(other)}"),
+            },
         };
     }
 

@@ -28,6 +28,11 @@ public static class ProgramShell
             Console.Error.WriteLine($"{program}: {e.Message}");
             return ExitCodes.Usage;
         }
+        catch (Durability.JournalException e)
+        {
+            Console.Error.WriteLine($"{program}: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (Jobs.InvalidInputException e)
         {
             Console.Error.WriteLine($"{program}: bad input: {e.Message}; nothing was queued");

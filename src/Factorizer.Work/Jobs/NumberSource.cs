@@ -14,6 +14,12 @@ public abstract class NumberSource : IDisposable
     /// <summary>Streams the numbers in input order.</summary>
     public abstract IEnumerable<object> Read();
 
+    /// <summary>
+    /// What identifies this input, for a journal to refuse resuming a run over other numbers: the
+    /// generator's parameters, or the SHA-256 of the file's bytes (computed on first use).
+    /// </summary>
+    public abstract string Fingerprint { get; }
+
     /// <summary>The seed's generator: <paramref name="count"/> numbers from <paramref name="start"/> by <paramref name="step"/>.</summary>
     public static NumberSource Generate(BigInteger start, BigInteger step, long count) => new GeneratedNumbers(start, step, count);
 
@@ -52,6 +58,8 @@ public abstract class NumberSource : IDisposable
 
         public override long Count { get; }
 
+        public override string Fingerprint => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"generated start={_start} step={_step} count={Count}");
+
         public override IEnumerable<object> Read()
         {
             if (Count > 0 && _start + (_step * (Count - 1)) is var last && last <= long.MaxValue && _start <= long.MaxValue && _step >= long.MinValue && _step <= long.MaxValue)
@@ -76,6 +84,7 @@ public abstract class NumberSource : IDisposable
     {
         private readonly string _path;
         private readonly bool _temporary;
+        private string? _fingerprint;
 
         private FileNumbers(string path, bool temporary, long count)
         {
@@ -85,6 +94,19 @@ public abstract class NumberSource : IDisposable
         }
 
         public override long Count { get; }
+
+        public override string Fingerprint
+        {
+            get
+            {
+                if (_fingerprint is null)
+                {
+                    using FileStream file = OpenRead(_path);
+                    _fingerprint = "sha256 " + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+                }
+                return _fingerprint;
+            }
+        }
 
         public static FileNumbers Open(string path)
         {

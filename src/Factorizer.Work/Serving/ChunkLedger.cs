@@ -110,6 +110,15 @@ internal sealed class ChunkLedger(TimeProvider time)
         }
     }
 
+    /// <summary>Passes over the next chunk id without issuing it (an earlier run did that chunk).</summary>
+    public void Skip()
+    {
+        lock (_gate)
+        {
+            _issued++;
+        }
+    }
+
     /// <summary>A session took <paramref name="item"/> from the job queue with a plain <c>get</c>.</summary>
     public void Taken(object? item, SessionInfo session)
     {

@@ -40,6 +40,7 @@ public sealed class FactorRun
     private readonly ResultIntake _intake;
     private readonly Feeder _feeder;
     private readonly SemaphoreSlim _sessionClosed = new(0);
+    private long _lastCheckpoint = -1; // chunks written at the last journal checkpoint
     private long _firstTaken; // timestamp of the first chunk handed out (0: none yet); rates count from there
     private ManagerServer? _server;
 
@@ -56,8 +57,20 @@ public sealed class FactorRun
         _jobs = new LocalQueue<object?>(timeToRun: options.TimeToRun, timeProvider: _time);
         _jobs.LeaseReturned += OnLeaseReturned;
         _status = new RunStatus(options.TimeToRun, options.NumberTimeout);
-        _intake = new ResultIntake(_ledger, _jobs, _output, _stats, _time, _log);
-        _feeder = new Feeder(source, _ledger, _jobs, options);
+        _intake = new ResultIntake(_ledger, _jobs, _output, _stats, _time, _log, options.Journal);
+        Durability.ResumeState? resume = options.Resume;
+        _feeder = new Feeder(source, _ledger, _jobs, options,
+            resume is null ? null : id => id < resume.ChunksWritten || resume.Pending.ContainsKey(id));
+        if (resume is not null)
+        {
+            _output.ResumeAt(resume.ChunksWritten, resume.LinesWritten);
+            long numbers = System.Math.Min(resume.ChunksWritten * options.ChunkSize, source.Count) + resume.Pending.Values.Sum(d => (long)d.Numbers);
+            _intake.Resumed(resume.ChunksWritten + resume.Pending.Count, numbers, resume.Failures.Concat(resume.Pending.Values.SelectMany(d => d.Failures)));
+            foreach (Durability.DoneChunk done in resume.Pending.Values.OrderBy(d => d.Id))
+            {
+                _output.Complete(done.Id, done.Text); // written again from the journal, not recomputed
+            }
+        }
     }
 
     /// <summary>
@@ -117,10 +130,12 @@ public sealed class FactorRun
                 await DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // a moment for workers to hear it
                 await manager.DisposeAsync().ConfigureAwait(false);
                 _output.Close();
+                Checkpoint(force: true);
                 return new RunOutcome(RunEnd.Stopped, _output.LinesWritten, _source.Count);
             }
             await manager.DisposeAsync().ConfigureAwait(false);
             _output.Close();
+            Checkpoint(force: true);
             if (feeding.IsFaulted)
             {
                 throw feeding.Exception!.InnerException!;
@@ -137,6 +152,8 @@ public sealed class FactorRun
         await DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
         await manager.DisposeAsync().ConfigureAwait(false);
         _output.Close();
+        Checkpoint(force: true);
+        _options.Journal?.Finished();
         if (localRun is not null && await Task.WhenAny(localRun, Task.Delay(_options.DrainTimeout, _time, CancellationToken.None)).ConfigureAwait(false) != localRun)
         {
             local!.KillAll();
@@ -179,7 +196,7 @@ public sealed class FactorRun
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                _output.Flush();
+                Checkpoint(force: false);
                 List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
                 foreach (object? item in overdue)
                 {
@@ -203,6 +220,31 @@ public sealed class FactorRun
         catch (OperationCanceledException)
         {
             // The run is ending.
+        }
+    }
+
+    /// <summary>
+    /// Pushes the finished lines to the output file; in a durable run, then records in the journal
+    /// what the file now holds (only after the lines reached the OS, or the disk under an fsync
+    /// policy, so the journal never vouches for lines the file lacks), and compacts it when it has grown.
+    /// </summary>
+    private void Checkpoint(bool force)
+    {
+        if (_options.Journal is not { } journal)
+        {
+            _output.Flush();
+            return;
+        }
+        (long chunks, long lines, long bytes) = _output.Checkpoint(toDisk: _options.Fsync != Durability.FsyncPolicy.Never);
+        if (bytes >= 0 && (force || chunks != _lastCheckpoint))
+        {
+            journal.Checkpoint(chunks, lines, bytes);
+            _lastCheckpoint = chunks;
+        }
+        journal.Sync(force);
+        if (journal.WantsCompaction)
+        {
+            journal.Compact();
         }
     }
 

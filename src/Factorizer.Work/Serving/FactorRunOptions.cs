@@ -55,6 +55,15 @@ public sealed record FactorRunOptions
     /// </summary>
     public TimeSpan? NumberTimeout { get; init; }
 
+    /// <summary>The journal of a durable run (<c>--data-dir</c>), or null. The output must then be a file.</summary>
+    public Durability.RunJournal? Journal { get; init; }
+
+    /// <summary>What the journal says an earlier run got done (resumed from), or null.</summary>
+    public Durability.ResumeState? Resume { get; init; }
+
+    /// <summary>How the journal and output are forced to disk (see <see cref="Durability.FsyncPolicy"/>).</summary>
+    public Durability.FsyncPolicy Fsync { get; init; } = Durability.FsyncPolicy.Interval;
+
     /// <summary>How often finished lines are flushed to the output and overdue chunks are checked.</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -9,7 +9,7 @@ namespace Factorizer.Work.Serving;
 /// the first empty get). It does not wait for the output: a slow chunk must not hold the others,
 /// and the ordered output spills what waits behind it to disk.
 /// </summary>
-internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue<object?> jobs, FactorRunOptions options)
+internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue<object?> jobs, FactorRunOptions options, Func<long, bool>? alreadyDone = null)
 {
     private readonly TaskCompletionSource _primed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -41,6 +41,11 @@ internal sealed class Feeder(NumberSource source, ChunkLedger ledger, LocalQueue
 
     private async Task IssueAsync(List<object?> chunk, CancellationToken cancellationToken)
     {
+        if (alreadyDone is not null && alreadyDone(ledger.Issued))
+        {
+            ledger.Skip(); // an earlier run did it (the journal says so): not queued again
+            return;
+        }
         if (jobs.Count >= options.HighWatermark)
         {
             _primed.TrySetResult();

@@ -115,6 +115,42 @@ internal sealed class OrderedOutput(TextWriter writer) : IDisposable
         released?.ForEach(done => done.TrySetResult());
     }
 
+    /// <summary>Starts after what an earlier run wrote: the next chunk to write is <paramref name="chunks"/>.</summary>
+    public void ResumeAt(long chunks, long lines)
+    {
+        lock (_gate)
+        {
+            _written = chunks;
+            _linesWritten = lines;
+        }
+    }
+
+    /// <summary>
+    /// Flushes the written lines to the file (and to the disk when <paramref name="toDisk"/>), and
+    /// says what it holds: chunks and lines written, and the file's length in bytes (-1 when the
+    /// output is not a file).
+    /// </summary>
+    public (long Chunks, long Lines, long Bytes) Checkpoint(bool toDisk)
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                writer.Flush();
+            }
+            long bytes = -1;
+            if (writer is StreamWriter { BaseStream: FileStream file })
+            {
+                if (toDisk)
+                {
+                    file.Flush(flushToDisk: true);
+                }
+                bytes = file.Position;
+            }
+            return (_written, _linesWritten, bytes);
+        }
+    }
+
     /// <summary>Pushes the lines written so far to the underlying file or pipe (the run does this every second).</summary>
     public void Flush()
     {

@@ -17,7 +17,8 @@ namespace Factorizer.Work.Serving;
 /// real chunk. Numbers a worker failed on (an exception) are given up: left out of the output and
 /// named at the end.
 /// </summary>
-internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs, OrderedOutput output, ClientStats stats, TimeProvider time, Action<string> log)
+internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs, OrderedOutput output, ClientStats stats, TimeProvider time, Action<string> log,
+    Durability.RunJournal? journal = null)
 {
     /// <summary>A chunk whose results fail verification this many times is reported as failed.</summary>
     public const int MaxVerificationFailures = 3;
@@ -26,8 +27,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
     private const int StrayLogLimit = 10;
 
     private readonly Lock _gate = new();
-    private readonly List<string> _failures = []; // numbers that failed verification repeatedly
-    private readonly List<string> _givenUp = []; // numbers a worker failed on, with the error
+    private readonly List<string> _failures = []; // "FAILED n: ..." (verification, repeatedly) and "GAVE UP n: ..." (a worker's error), one a number
     private long _chunksDone;
     private long _numbersDone;
     private long _strays;
@@ -48,8 +48,19 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         {
             lock (_gate)
             {
-                return [.. _failures.Select(f => "FAILED " + f), .. _givenUp.Select(g => "GAVE UP " + g)];
+                return [.. _failures];
             }
+        }
+    }
+
+    /// <summary>Counts what an earlier run (from the journal) got done, and its failures.</summary>
+    public void Resumed(long chunks, long numbers, IEnumerable<string> failures)
+    {
+        Interlocked.Add(ref _chunksDone, chunks);
+        Interlocked.Add(ref _numbersDone, numbers);
+        lock (_gate)
+        {
+            _failures.AddRange(failures);
         }
     }
 
@@ -166,16 +177,14 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
                 Redo(chunk, leaseId);
                 return;
             }
-            lock (_gate)
-            {
-                _failures.AddRange(problems);
-            }
+            Finish(chunk, leaseId, session, [.. problems.Select(p => "FAILED " + p)]);
+            return;
         }
-        else if (!final)
+        if (!final)
         {
             return; // a partial report: the lease goes on
         }
-        Finish(chunk, leaseId, session);
+        Finish(chunk, leaseId, session, []);
     }
 
     /// <summary>
@@ -190,7 +199,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             c.Errors[number] = new WorkError(number.ToString(CultureInfo.InvariantCulture), JobWire.NumberTimeoutError, why, "");
             return c.LeaseId;
         });
-        Finish(chunk, leaseId, session: null);
+        Finish(chunk, leaseId, session: null, []);
     }
 
     private void Redo(ChunkLedger.Chunk chunk, long? leaseId)
@@ -210,7 +219,8 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         jobs.Requeue(chunk.Item);
     }
 
-    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo? session)
+    /// <summary>Completes the chunk: its lines (less numbers given up) to the journal and the output, its failures to the list.</summary>
+    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo? session, List<string> failures)
     {
         if (leaseId is { } id)
         {
@@ -232,15 +242,17 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
                 }
                 else if (c.Errors.TryGetValue(n, out WorkError? error))
                 {
-                    lock (_gate)
-                    {
-                        _givenUp.Add($"{n}: {error.Type}: {error.Message}");
-                    }
+                    failures.Add($"GAVE UP {n}: {error.Type}: {error.Message}");
                     log($"gave up {n}: the worker failed on it: {error.Type}: {error.Message}");
                 }
             }
             return 0;
         });
+        lock (_gate)
+        {
+            _failures.AddRange(failures);
+        }
+        journal?.Done(chunk.Id, chunk.Item.Count, text.ToString(), failures);
         Interlocked.Increment(ref _chunksDone);
         Interlocked.Add(ref _numbersDone, chunk.Item.Count);
         if (session is not null)
