@@ -1,3 +1,4 @@
+using Factorizer.Managers.Durability;
 using Factorizer.Work.Durability;
 using System.Net;
 using System.Numerics;

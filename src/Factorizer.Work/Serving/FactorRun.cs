@@ -235,7 +235,7 @@ public sealed class FactorRun
             _output.Flush();
             return;
         }
-        (long chunks, long lines, long bytes) = _output.Checkpoint(toDisk: _options.Fsync != Durability.FsyncPolicy.Never);
+        (long chunks, long lines, long bytes) = _output.Checkpoint(toDisk: _options.Fsync != Factorizer.Managers.Durability.FsyncPolicy.Never);
         if (bytes >= 0 && (force || chunks != _lastCheckpoint))
         {
             journal.Checkpoint(chunks, lines, bytes);

@@ -61,8 +61,8 @@ public sealed record FactorRunOptions
     /// <summary>What the journal says an earlier run got done (resumed from), or null.</summary>
     public Durability.ResumeState? Resume { get; init; }
 
-    /// <summary>How the journal and output are forced to disk (see <see cref="Durability.FsyncPolicy"/>).</summary>
-    public Durability.FsyncPolicy Fsync { get; init; } = Durability.FsyncPolicy.Interval;
+    /// <summary>How the journal and output are forced to disk (see <see cref="Factorizer.Managers.Durability.FsyncPolicy"/>).</summary>
+    public Factorizer.Managers.Durability.FsyncPolicy Fsync { get; init; } = Factorizer.Managers.Durability.FsyncPolicy.Interval;
 
     /// <summary>How often finished lines are flushed to the output and overdue chunks are checked.</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromSeconds(1);

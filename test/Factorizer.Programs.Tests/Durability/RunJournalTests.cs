@@ -1,4 +1,5 @@
 using Factorizer.TestSupport;
+using Factorizer.Managers.Durability;
 using Factorizer.Work.Durability;
 
 namespace Factorizer.Programs.Tests.Durability;

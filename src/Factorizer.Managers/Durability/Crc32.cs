@@ -1,4 +1,4 @@
-namespace Factorizer.Work.Durability;
+namespace Factorizer.Managers.Durability;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, the zlib one), for journal record checksums: cheap, and enough to tell a torn

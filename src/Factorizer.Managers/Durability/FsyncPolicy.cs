@@ -1,4 +1,4 @@
-namespace Factorizer.Work.Durability;
+namespace Factorizer.Managers.Durability;
 
 /// <summary>
 /// When the journal (and the output file it vouches for) is forced to disk. Every record reaches the
