@@ -116,7 +116,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             }
             foreach (WorkError error in report.Errors)
             {
-                Stray(session, $"a job that is not part of this run could not be done: {error.Subject}: {error.Type}: {error.Message}");
+                Stray(session, $"an error report for a job no longer outstanding (finished meanwhile, or not part of this run): {error.Subject}: {error.Type}: {error.Message}");
             }
             return;
         }

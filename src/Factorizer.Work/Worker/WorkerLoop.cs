@@ -157,7 +157,7 @@ public static class WorkerLoop
             try
             {
                 // Synchronous on this thread: the heartbeat's timer runs on its own.
-                foreach (object? item in items)
+                foreach (object? item in ChunkFactorizer.QuickFirst(items))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     progress.Add(ChunkFactorizer.FactorOne(item, options.FactorNumber));
@@ -187,7 +187,7 @@ public static class WorkerLoop
         }
         var done = new Dictionary<object, object?>(PyEqualityComparer.Instance);
         var errors = new List<WorkError>();
-        foreach (object? item in items)
+        foreach (object? item in ChunkFactorizer.QuickFirst(items))
         {
             cancellationToken.ThrowIfCancellationRequested();
             NumberOutcome outcome = ChunkFactorizer.FactorOne(item, options.FactorNumber);

@@ -104,8 +104,10 @@ public partial class NeverStuckTests
     [Fact]
     public async Task ForeignJobFromAPythonPeer_IsReportedAndDropped_AndTheRunCompletes()
     {
-        const int count = 2_000;
-        await using ChildProcess server = TestPrograms.StartLocalServer("--count", $"{count}", "--chunk-size", "50", "--procs", "0");
+        // 2000 chunks: the queue holds 256 of them when 'hello' is put behind, and the feeder adds the
+        // rest after it, so a worker surely meets it before the run ends.
+        const int count = 20_000;
+        await using ChildProcess server = TestPrograms.StartLocalServer("--count", $"{count}", "--chunk-size", "10", "--procs", "0");
         int port = await TestPrograms.WaitListeningAsync(server);
         await PutForeignJobAsync(port);
         ProcessResult client = await TestPrograms.RunClientAsync("--ip", "127.0.0.1", "--port", $"{port}", "--procs", "2", "--authkey", TestPrograms.Key);

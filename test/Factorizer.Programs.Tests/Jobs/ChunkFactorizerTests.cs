@@ -182,4 +182,16 @@ public class ChunkFactorizerTests
         Assert.True(ChunkFactorizer.TryItems(new PyTuple(2L, 3L), out items, out _));
         Assert.Equal([2L, 3L], items);
     }
+
+    [Fact]
+    public void QuickFirst_PutsNumbersPast64BitsLast_SmallestFirst_KeepingTheOthersInOrder()
+    {
+        var big = System.Numerics.BigInteger.Parse("340282366920938460843936948965011886881", System.Globalization.CultureInfo.InvariantCulture);
+        var bigger = big * 3;
+        List<object?> items = [bigger, 5L, big, 3L, new System.Numerics.BigInteger(7), "bad"];
+
+        Assert.Equal([5L, 3L, new System.Numerics.BigInteger(7), "bad", big, bigger], ChunkFactorizer.QuickFirst(items));
+        List<object?> small = [9L, 1L];
+        Assert.Same(small, ChunkFactorizer.QuickFirst(small));
+    }
 }
