@@ -48,7 +48,7 @@ internal static class DepthCheck
             }
             path.Pop();
             onPath.Remove(frame.Node);
-            int height = frame.Best + 1;
+            int height = (int)frame.Best + 1;
             heights[frame.Node] = height;
             if (path.TryPeek(out Frame? parent))
             {
@@ -56,6 +56,53 @@ internal static class DepthCheck
             }
         }
     }
+
+    /// <summary>
+    /// Throws when <paramref name="root"/> stands for more than <paramref name="maxValues"/> values with every
+    /// shared reference counted each time it occurs (what a writer without a memo writes, and what deep
+    /// equality visits). Each distinct node is walked once; a reference back into the path counts as one.
+    /// </summary>
+    public static void VerifyExpanded(object? root, long maxValues)
+    {
+        if (Children(root) is not { } rootChildren)
+        {
+            return;
+        }
+        var sizes = new Dictionary<object, long>(ReferenceEqualityComparer.Instance);
+        var onPath = new HashSet<object>(ReferenceEqualityComparer.Instance) { root! };
+        var path = new Stack<Frame>();
+        path.Push(new Frame(root!, rootChildren.GetEnumerator()));
+        while (path.Count > 0)
+        {
+            Frame frame = path.Peek();
+            if (frame.Children.MoveNext())
+            {
+                object? child = frame.Children.Current;
+                if (child is not null && !onPath.Contains(child) && !sizes.ContainsKey(child) && Children(child) is { } grandChildren)
+                {
+                    onPath.Add(child);
+                    path.Push(new Frame(child, grandChildren.GetEnumerator()));
+                    continue;
+                }
+                long size = child is not null && sizes.TryGetValue(child, out long known) ? known : 1;
+                frame.Best = Add(frame.Best, size, maxValues);
+                continue;
+            }
+            path.Pop();
+            onPath.Remove(frame.Node);
+            long total = Add(frame.Best, 1, maxValues);
+            sizes[frame.Node] = total;
+            if (path.TryPeek(out Frame? parent))
+            {
+                parent.Best = Add(parent.Best, total, maxValues);
+            }
+        }
+    }
+
+    private static long Add(long a, long b, long maxValues) =>
+        a + b <= maxValues
+            ? a + b
+            : throw new UnpicklingException($"value would expand to more than {maxValues} values through shared references (MaxExpandedValues)");
 
     private static UnpicklingException TooDeep(int maxDepth) =>
         new($"containers nested more than {maxDepth} deep (MaxDepth)");
@@ -74,6 +121,7 @@ internal static class DepthCheck
 
         public IEnumerator Children { get; } = children;
 
-        public int Best { get; set; }
+        /// <summary>The deepest child so far (depth walk), or the sum of the children so far (expansion walk).</summary>
+        public long Best { get; set; }
     }
 }

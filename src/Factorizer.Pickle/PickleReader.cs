@@ -27,9 +27,11 @@ internal sealed class PickleReader
     // structure is refused while it is built instead of overflowing the stack of whoever walks it later.
     private readonly Dictionary<object, int> _depths = new(ReferenceEqualityComparer.Instance);
 
-    // Mutable containers (and class instances) already put inside another: if one of them deepens later,
-    // its parents' counts are stale and the finished value is measured again (DepthCheck).
-    private readonly HashSet<object> _placed = new(ReferenceEqualityComparer.Instance);
+    // Mutable containers (and class instances) pushed again by GET or DUP. Only these can grow after being put
+    // inside another: placing one takes it off the stack, and only the memo or a duplicate brings it back.
+    // If one of them deepens, its parents' counts may be stale and the finished value is measured again
+    // (DepthCheck). Tracking these rather than every placed container spares a table entry per container.
+    private readonly HashSet<object> _reachedAgain = new(ReferenceEqualityComparer.Instance);
     private bool _depthsStale;
 
     // Which whitelisted class made each instance, for BUILD, and the memo slots that hold such an
@@ -37,6 +39,29 @@ internal sealed class PickleReader
     private readonly Dictionary<object, PyClass> _madeBy = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, List<uint>> _memoSlotsOf = new(ReferenceEqualityComparer.Instance);
 
+    // The amplification budget (docs/protocol.md §5.5): estimated bytes of memory this pickle has made the
+    // reader allocate, against a budget set by the input length. The costs below are rough but on the high
+    // side of what .NET really allocates (arrays that grow by doubling leave their old copies as garbage).
+    private const int SlotCost = 8;          // one reference in an array that does not grow
+    private const int GrowingSlotCost = 16;  // one reference in a list that grows by doubling
+    private const int BoxCost = 24;          // a boxed long or double, an empty string or byte array
+    private const int ObjectCost = 64;       // an instance object, a dict or set with its comparer
+    private const int ListCost = 32;         // a List or PyTuple object and an array header
+    private const int EntryCost = 64;        // an item of a frozenset or of what a whitelisted class builds
+    private const int TableEntryCost = 32;   // a hash table entry and bucket, charged when the table doubles
+    private long _budget;
+    private long _spent;
+
+    // Boxed once: CPython's small ints, which BININT1 carries, are common list items.
+    private static readonly object[] SmallInts = [.. Enumerable.Range(0, 256).Select(i => (object)(long)i)];
+
+    // Values each shared reference counts as, for the few values whose reading saw a shared reference:
+    // tuples and frozensets (immutable, so exact) whose expansion is more than their own items, and
+    // exceptions. Everything else counts as itself plus its items (DepthCheck.Expanded re-measures at STOP).
+    private readonly Dictionary<object, long> _expanded = new(ReferenceEqualityComparer.Instance);
+    private bool _sharedContainer;
+
+    private int _inputLength;
     private int _protocol;
     private byte _opcode;
     private int _opcodeOffset;
@@ -56,6 +81,8 @@ internal sealed class PickleReader
             throw new InvalidOperationException("a PickleReader reads one pickle only");
         }
         _used = true;
+        _budget = _options.BudgetFor(data.Length);
+        _inputLength = data.Length;
         var input = new PickleInput(data);
         while (true)
         {
@@ -82,16 +109,16 @@ internal sealed class PickleReader
             case Opcodes.Mark: LoadMark(); break;
             case Opcodes.Pop: LoadPop(); break;
             case Opcodes.PopMark: PopToMark(); break;
-            case Opcodes.Dup: Push(Peek()); break;
+            case Opcodes.Dup: Push(Shared(Peek())); break;
             case Opcodes.None: Push(null); break;
             case Opcodes.NewTrue: Push(True); break;
             case Opcodes.NewFalse: Push(False); break;
-            case Opcodes.BinInt1: Push((long)input.ReadByte()); break;
-            case Opcodes.BinInt2: Push((long)input.ReadUInt16()); break;
-            case Opcodes.BinInt: Push((long)input.ReadInt32()); break;
+            case Opcodes.BinInt1: Push(SmallInts[input.ReadByte()]); break;
+            case Opcodes.BinInt2: Push(Box(input.ReadUInt16())); break;
+            case Opcodes.BinInt: Push(Box(input.ReadInt32())); break;
             case Opcodes.Long1: LoadLong1(ref input); break;
             case Opcodes.Long4: LoadLong4(ref input); break;
-            case Opcodes.BinFloat: Push(input.ReadDoubleBigEndian()); break;
+            case Opcodes.BinFloat: Spend(BoxCost); Push(input.ReadDoubleBigEndian()); break;
             case Opcodes.ShortBinUnicode: LoadUnicode(ref input, input.ReadByte()); break;
             case Opcodes.BinUnicode: LoadUnicode(ref input, input.ReadUInt32()); break;
             case Opcodes.BinUnicode8: LoadUnicode(ref input, input.ReadUInt64()); break;
@@ -112,7 +139,7 @@ internal sealed class PickleReader
             case Opcodes.Dict: LoadDict(PopToMark()); break;
             case Opcodes.SetItem: LoadSetItems(PopItems(2)); break;
             case Opcodes.SetItems: LoadSetItems(PopToMark()); break;
-            case Opcodes.EmptySet: Push(Register(PyValues.NewSet(), 1)); break;
+            case Opcodes.EmptySet: Spend(ObjectCost + ObjectCost); Push(Register(PyValues.NewSet(), 1)); break;
             case Opcodes.AddItems: LoadAddItems(PopToMark()); break;
             case Opcodes.FrozenSet: LoadFrozenSet(PopToMark()); break;
             case Opcodes.Memoize: LoadPut((uint)_memo.Count); break;
@@ -145,6 +172,12 @@ internal sealed class PickleReader
         if (_depthsStale)
         {
             Guard(() => { DepthCheck.Verify(result, _options.MaxDepth); return 0; });
+        }
+        if (_sharedContainer)
+        {
+            // A memo GET or DUP pushed a container again: a writer without a memo, equality and hashing would
+            // visit it once per reference, so count it that way (once per distinct node, without recursion).
+            Guard(() => { DepthCheck.VerifyExpanded(result, _options.MaxExpandedValues); return 0; });
         }
         return result;
     }
@@ -192,7 +225,7 @@ internal sealed class PickleReader
         }
     }
 
-    private void LoadLong1(ref PickleInput input) => Push(ToInteger(input.Take(input.ReadByte())));
+    private void LoadLong1(ref PickleInput input) => Push(ToCountedInteger(input.Take(input.ReadByte())));
 
     private void LoadLong4(ref PickleInput input)
     {
@@ -201,7 +234,23 @@ internal sealed class PickleReader
         {
             throw Fail($"negative byte count {length}");
         }
-        Push(ToInteger(input.Take((ulong)length)));
+        Push(ToCountedInteger(input.Take((ulong)length)));
+    }
+
+    private object Box(long value)
+    {
+        if (value is >= 0 and < 256)
+        {
+            return SmallInts[value];
+        }
+        Spend(BoxCost);
+        return value;
+    }
+
+    private object ToCountedInteger(ReadOnlySpan<byte> bytes)
+    {
+        Spend(bytes.Length <= 8 ? BoxCost : BoxCost + ObjectCost + bytes.Length);
+        return ToInteger(bytes);
     }
 
     /// <summary>Two's-complement little-endian bytes to long, or BigInteger beyond the long range.</summary>
@@ -218,15 +267,34 @@ internal sealed class PickleReader
         return big >= long.MinValue && big <= long.MaxValue ? (object)(long)big : big;
     }
 
-    private void LoadUnicode(ref PickleInput input, ulong length) => Push(PyUtf8.Decode(input.Take(length)));
+    // Take checks the declared length against the bytes left before anything is allocated; a string
+    // costs at most two bytes per UTF-8 byte.
+    private void LoadUnicode(ref PickleInput input, ulong length)
+    {
+        ReadOnlySpan<byte> utf8 = input.Take(length);
+        Spend(BoxCost + 2L * utf8.Length);
+        Push(PyUtf8.Decode(utf8));
+    }
 
-    private void LoadBytes(ref PickleInput input, ulong length) => Push(input.Take(length).ToArray());
+    private void LoadBytes(ref PickleInput input, ulong length)
+    {
+        ReadOnlySpan<byte> bytes = input.Take(length);
+        Spend(BoxCost + (long)bytes.Length);
+        Push(bytes.ToArray());
+    }
 
-    private void LoadTuple(object?[] items) => Push(Register(PyTuple.Adopt(items), DepthOfItems(items)));
+    private void LoadTuple(object?[] items)
+    {
+        Spend(ListCost);
+        PyTuple tuple = PyTuple.Adopt(items);
+        Push(Register(tuple, DepthOfItems(items)));
+        NoteExpanded(tuple, items);
+    }
 
     private void LoadList(object?[] items)
     {
         CheckCount(items.Length, "list");
+        Spend(ListCost + (items.Length == 0 ? 0 : ListCost + ((long)SlotCost * items.Length)));
         Push(Register(new List<object?>(items), DepthOfItems(items)));
     }
 
@@ -238,12 +306,18 @@ internal sealed class PickleReader
             throw Fail($"cannot append to a {PyValues.TypeName(target)}");
         }
         CheckCount(list.Count + items.Length, "list");
+        if (list.Count + items.Length > list.Capacity)
+        {
+            // The list's array grows (doubling, or to fit): that is the allocation.
+            Spend(24 + (SlotCost * Math.Max(list.Count + (long)items.Length, Math.Max(4L, 2L * list.Capacity))));
+        }
         list.AddRange(items);
         Deepen(list, DepthOfItems(items));
     }
 
     private void LoadDict(object?[] items)
     {
+        Spend(ObjectCost + ObjectCost);
         var dict = PyValues.NewDict();
         Register(dict, 1);
         AddPairs(dict, items);
@@ -268,7 +342,9 @@ internal sealed class PickleReader
         }
         for (int i = 0; i < items.Length; i += 2)
         {
-            dict[RequireKey(items[i], "dict key")] = items[i + 1];
+            object key = RequireKey(items[i], "dict key");
+            BeforeInsert(dict);
+            dict[key] = items[i + 1];
         }
         CheckCount(dict.Count, "dict");
         Deepen(dict, DepthOfItems(items));
@@ -283,7 +359,9 @@ internal sealed class PickleReader
         }
         foreach (object? item in items)
         {
-            set.Add(RequireKey(item, "set member"));
+            object member = RequireKey(item, "set member");
+            BeforeInsert(set);
+            set.Add(member);
         }
         CheckCount(set.Count, "set");
         Deepen(set, DepthOfItems(items));
@@ -292,24 +370,38 @@ internal sealed class PickleReader
     private void LoadFrozenSet(object?[] items)
     {
         CheckCount(items.Length, "frozenset");
+        // A frozen set is built through a HashSet and frozen: several arrays per item, and ~200 bytes even empty.
+        Spend((3L * ObjectCost) + (2L * EntryCost * items.Length));
+        foreach (object? item in items)
+        {
+            SpendOnKey(item);
+        }
         FrozenSet<object> set = Guard(() => PyValues.NewFrozenSet(items));
         Push(Register(set, DepthOfItems(items)));
+        NoteExpanded(set, items);
     }
 
     private void LoadPut(uint index)
     {
         object? value = Peek();
-        if (!_memo.ContainsKey(index) && _memo.Count >= _options.MaxMemo)
+        if (!_memo.ContainsKey(index))
         {
-            throw Fail($"memo would exceed {_options.MaxMemo} entries (MaxMemo)");
+            if (_memo.Count >= _options.MaxMemo)
+            {
+                throw Fail($"memo would exceed {_options.MaxMemo} entries (MaxMemo)");
+            }
+            BeforeInsert(_memo);
         }
         _memo[index] = value;
         if (value is not null && _madeBy.ContainsKey(value))
         {
             if (!_memoSlotsOf.TryGetValue(value, out List<uint>? slots))
             {
+                Spend(ObjectCost);
+                BeforeInsert(_memoSlotsOf);
                 _memoSlotsOf[value] = slots = [];
             }
+            Spend(GrowingSlotCost);
             slots.Add(index);
         }
     }
@@ -320,7 +412,7 @@ internal sealed class PickleReader
         {
             throw Fail($"memo key {index} not found");
         }
-        Push(value);
+        Push(Shared(value));
     }
 
     private void LoadGlobal(ref PickleInput input)
@@ -363,6 +455,7 @@ internal sealed class PickleReader
         {
             throw new ForbiddenGlobalException($"pickle refers to global '{module}.{name}', which is not on the whitelist; refused (opcode {Opcodes.NameOf(_opcode)} at offset {_opcodeOffset})");
         }
+        Spend(ObjectCost);
         Push(new PyGlobal(module, name, pyClass));
     }
 
@@ -381,7 +474,7 @@ internal sealed class PickleReader
         PyGlobal global = RequireGlobal(Pop());
         PyTuple tuple = RequireTuple(args, "REDUCE arguments");
         object? result = Guard(() => global.Class!.Reduce(tuple));
-        Push(Track(result, global.Class!, DepthOf(tuple) + 1));
+        Push(Track(result, global.Class!, DepthOf(tuple) + 1, ExpandedSize(tuple)));
     }
 
     private void LoadNewObj()
@@ -390,7 +483,7 @@ internal sealed class PickleReader
         PyGlobal global = RequireGlobal(Pop());
         PyTuple tuple = RequireTuple(args, "NEWOBJ arguments");
         object? result = Guard(() => global.Class!.NewObject(tuple, null));
-        Push(Track(result, global.Class!, DepthOf(tuple) + 1));
+        Push(Track(result, global.Class!, DepthOf(tuple) + 1, ExpandedSize(tuple)));
     }
 
     private void LoadNewObjEx()
@@ -404,7 +497,7 @@ internal sealed class PickleReader
             throw Fail($"NEWOBJ_EX keyword arguments must be a dict, got {PyValues.TypeName(kwargs)}");
         }
         object? result = Guard(() => global.Class!.NewObject(tuple, dict));
-        Push(Track(result, global.Class!, Math.Max(DepthOf(tuple), Place(dict)) + 1));
+        Push(Track(result, global.Class!, Math.Max(DepthOf(tuple), Place(dict)) + 1, Saturating(ExpandedSize(tuple), ExpandedSize(dict))));
     }
 
     private void LoadBuild()
@@ -422,7 +515,7 @@ internal sealed class PickleReader
             Deepen(instance, depth);
             return;
         }
-        _stack[^1] = Track(built, pyClass, depth);
+        _stack[^1] = Track(built, pyClass, depth, Saturating(ExpandedSize(instance), ExpandedSize(state)));
         ReplaceInMemo(instance, built);
     }
 
@@ -456,18 +549,132 @@ internal sealed class PickleReader
     private PyTuple RequireTuple(object? value, string role) =>
         value as PyTuple ?? throw Fail($"{role} must be a tuple, got {PyValues.TypeName(value)}");
 
-    private object RequireKey(object? value, string role) => Guard(() => PyValues.RequireKey(value, role));
-
-    /// <summary>Records what a whitelisted class made, so BUILD can find its class later.</summary>
-    private object? Track(object? made, PyClass pyClass, int depth)
+    private object RequireKey(object? value, string role)
     {
+        SpendOnKey(value);
+        return Guard(() => PyValues.RequireKey(value, role));
+    }
+
+    /// <summary>
+    /// Records what a whitelisted class made, so BUILD can find its class later. <paramref name="inputs"/> is the
+    /// expanded size of what it was made from: a class may copy its arguments (a set from a list), so the
+    /// result is charged for all of them.
+    /// </summary>
+    private object? Track(object? made, PyClass pyClass, int depth, long inputs)
+    {
+        Spend(ObjectCost + (Math.Min(inputs, _budget) * EntryCost));
         if (made is not null)
         {
+            BeforeInsert(_madeBy);
             _madeBy[made] = pyClass;
             Deepen(made, depth);
+            long size = Saturating(1, inputs);
+            CheckExpanded(size);
+            if (size > 1 && DepthOf(made) > 0)
+            {
+                BeforeInsert(_expanded);
+                _expanded[made] = size;
+            }
         }
         return made;
     }
+
+    /// <summary>Charges <paramref name="bytes"/> of estimated memory to this pickle's budget.</summary>
+    private void Spend(long bytes)
+    {
+        _spent += bytes;
+        if (_spent > _budget)
+        {
+            throw Fail($"reading this pickle of {_inputLength} bytes would take more than {_budget} bytes of memory (MaxBytesPerInputByte {_options.MaxBytesPerInputByte})");
+        }
+    }
+
+    /// <summary>
+    /// Charges what using <paramref name="key"/> as a dict key or set member costs beyond its entry: hashing,
+    /// comparing and checking it for unhashable parts visits its whole expansion.
+    /// </summary>
+    private void SpendOnKey(object? key)
+    {
+        long size = ExpandedSize(key);
+        if (size > 1)
+        {
+            Spend(size);
+        }
+    }
+
+    /// <summary>Notes a value pushed again by GET or DUP; a container so pushed makes STOP count expansions.</summary>
+    private object? Shared(object? value)
+    {
+        if (DepthOf(value) > 0 || value is PyTuple or FrozenSet<object>)
+        {
+            _sharedContainer = true;
+            if (value is not (PyTuple or FrozenSet<object>) && !_reachedAgain.Contains(value!))
+            {
+                BeforeInsert(_reachedAgain);
+                _reachedAgain.Add(value!);
+            }
+        }
+        return value;
+    }
+
+    /// <summary>The values <paramref name="value"/> stands for when every shared reference in it is counted again.</summary>
+    private long ExpandedSize(object? value) => value switch
+    {
+        null or bool or long or double or string or byte[] or BigInteger => 1,
+        _ when _expanded.TryGetValue(value, out long known) => known,
+        PyTuple t => t.Count + 1L,
+        FrozenSet<object> f => f.Count + 1L,
+        List<object?> l => l.Count + 1L,
+        Dictionary<object, object?> d => 2L * d.Count + 1,
+        HashSet<object> h => h.Count + 1L,
+        _ => 1,
+    };
+
+    /// <summary>Records the expanded size of a new immutable container (exact: it never changes).</summary>
+    private void NoteExpanded(object container, object?[] items)
+    {
+        long size = 1;
+        foreach (object? item in items)
+        {
+            size = Saturating(size, ExpandedSize(item));
+        }
+        CheckExpanded(size);
+        if (size > items.Length + 1)
+        {
+            BeforeInsert(_expanded);
+            _expanded[container] = size;
+        }
+    }
+
+    private void CheckExpanded(long size)
+    {
+        if (size > _options.MaxExpandedValues)
+        {
+            throw Fail($"value would expand to more than {_options.MaxExpandedValues} values through shared references (MaxExpandedValues)");
+        }
+    }
+
+    // A hash table doubles when full: charge the new arrays before the insert that makes them (the old ones
+    // become garbage, but were allocated all the same).
+    private void BeforeInsert<TKey, TValue>(Dictionary<TKey, TValue> table) where TKey : notnull
+    {
+        int capacity = table.EnsureCapacity(0);
+        if (table.Count >= capacity)
+        {
+            Spend(TableEntryCost * Math.Max(4L, (2L * capacity) + 1));
+        }
+    }
+
+    private void BeforeInsert<T>(HashSet<T> table)
+    {
+        int capacity = table.EnsureCapacity(0);
+        if (table.Count >= capacity)
+        {
+            Spend(TableEntryCost * Math.Max(4L, (2L * capacity) + 1));
+        }
+    }
+
+    private static long Saturating(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     /// <summary>
     /// Runs code that may throw for a malformed pickle (a whitelisted class given odd arguments), adding
@@ -496,6 +703,11 @@ internal sealed class PickleReader
         if (_stack.Count >= _options.MaxCollectionItems)
         {
             throw Fail($"stack would exceed {_options.MaxCollectionItems} items (MaxCollectionItems)");
+        }
+        if (_stack.Count == _stack.Capacity)
+        {
+            // The stack is about to double: that is the allocation, charged when it happens.
+            Spend(SlotCost * Math.Max(4L, 2L * _stack.Capacity));
         }
         _stack.Add(value);
     }
@@ -532,8 +744,11 @@ internal sealed class PickleReader
 
     private object?[] TakeFrom(int start)
     {
-        object?[] items = _stack.GetRange(start, _stack.Count - start).ToArray();
-        _stack.RemoveRange(start, items.Length);
+        int count = _stack.Count - start;
+        Spend(count == 0 ? 0 : 24 + ((long)SlotCost * count));
+        object?[] items = count == 0 ? [] : new object?[count];
+        _stack.CopyTo(start, items, 0, count);
+        _stack.RemoveRange(start, count);
         return items;
     }
 
@@ -545,10 +760,14 @@ internal sealed class PickleReader
         }
     }
 
+    // A container not in _depths is flat (depth 1): most are (a list of ints), and a table entry each would
+    // cost more than the list.
     private int DepthOf(object? value) => value switch
     {
         null or bool or long or double or string or byte[] or BigInteger => 0,
-        _ => _depths.GetValueOrDefault(value),
+        _ when _depths.TryGetValue(value, out int depth) => depth,
+        PyTuple or List<object?> or Dictionary<object, object?> or HashSet<object> or FrozenSet<object> => 1,
+        _ => 0,
     };
 
     // Every caller puts the items inside a new or existing container, so they are "placed" from now on.
@@ -562,16 +781,8 @@ internal sealed class PickleReader
         return max + 1;
     }
 
-    /// <summary>Notes that <paramref name="item"/> now sits inside another value; returns its depth.</summary>
-    private int Place(object? item)
-    {
-        int depth = DepthOf(item);
-        if (depth > 0 && item is not (PyTuple or FrozenSet<object>))
-        {
-            _placed.Add(item!);
-        }
-        return depth;
-    }
+    /// <summary>The depth of <paramref name="item"/>, which is being put inside another value.</summary>
+    private int Place(object? item) => DepthOf(item);
 
     private T Register<T>(T container, int depth) where T : notnull
     {
@@ -585,11 +796,15 @@ internal sealed class PickleReader
         {
             throw Fail($"containers nested more than {_options.MaxDepth} deep (MaxDepth)");
         }
-        int old = _depths.GetValueOrDefault(container);
+        int old = DepthOf(container);
         if (depth > old)
         {
+            if (!_depths.ContainsKey(container))
+            {
+                BeforeInsert(_depths);
+            }
             _depths[container] = depth;
-            _depthsStale |= old > 0 && _placed.Contains(container);
+            _depthsStale |= _reachedAgain.Contains(container);
         }
     }
 

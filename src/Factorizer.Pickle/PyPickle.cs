@@ -57,8 +57,33 @@ public static class PyPickle
 /// <param name="MaxDepth">Deepest nesting of containers (and MARKs) accepted.</param>
 /// <param name="MaxMemo">Largest memo size accepted.</param>
 /// <param name="MaxCollectionItems">Most items in one list/tuple/dict/set.</param>
-public sealed record PickleReadOptions(PickleGlobals Globals, int MaxDepth = 200, int MaxMemo = 1 << 20, int MaxCollectionItems = 1 << 24)
+/// <param name="MaxBytesPerInputByte">
+/// Amplification limit: the reader estimates the memory every object, slot and table entry it makes costs, and
+/// refuses a pickle that would cost more than this many bytes per byte of input (but see
+/// <paramref name="MinBudgetBytes"/>). One-byte opcodes such as EMPTY_LIST each make a 30-100 byte object, so
+/// without it a few MB of input cost a GB.
+/// </param>
+/// <param name="MinBudgetBytes">Memory any pickle may cost, however short (so small messages never meet the factor).</param>
+/// <param name="MaxBudgetBytes">Memory no pickle may cost, however long.</param>
+/// <param name="MaxExpandedValues">
+/// Most values a result may hold when shared references (memo GETs) are counted each time they occur, as a writer
+/// without a memo, hashing or equality would visit them: a few hundred bytes of memoized pairs of pairs otherwise
+/// expand to 2¹⁰⁰ values.
+/// </param>
+public sealed record PickleReadOptions(
+    PickleGlobals Globals,
+    int MaxDepth = 200,
+    int MaxMemo = 1 << 20,
+    int MaxCollectionItems = 1 << 24,
+    int MaxBytesPerInputByte = 12,
+    long MinBudgetBytes = 64L << 20,
+    long MaxBudgetBytes = 768L << 20,
+    long MaxExpandedValues = 1L << 24)
 {
     /// <summary>The standard whitelist and limits.</summary>
     public static PickleReadOptions Default { get; } = new(PickleGlobals.Default);
+
+    /// <summary>The estimated memory a pickle of <paramref name="inputLength"/> bytes may cost.</summary>
+    public long BudgetFor(int inputLength) =>
+        Math.Min(MaxBudgetBytes, Math.Max(MinBudgetBytes, (long)MaxBytesPerInputByte * inputLength));
 }

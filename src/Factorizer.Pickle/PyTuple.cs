@@ -31,7 +31,17 @@ public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
 
     public bool Equals(PyTuple? other)
     {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
         if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+        long mine = Volatile.Read(ref _hash);
+        long theirs = Volatile.Read(ref other._hash);
+        if (mine != 0 && theirs != 0 && mine != theirs)
         {
             return false;
         }
@@ -47,14 +57,25 @@ public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
 
     public override bool Equals(object? obj) => obj is PyTuple t && Equals(t);
 
+    // The hash, computed once (tagged in bit 32 so 0 means "not yet"; a long is read and written whole). A tuple
+    // that shares nested tuples (a pickle's memo makes that cheap) would otherwise cost its whole expansion per hash.
+    private long _hash;
+
     public override int GetHashCode()
     {
+        long cached = Volatile.Read(ref _hash);
+        if (cached != 0)
+        {
+            return (int)cached;
+        }
         var hash = new HashCode();
         foreach (object? item in _items)
         {
             hash.Add(PyEqualityComparer.Instance.GetHashCode(item!));
         }
-        return hash.ToHashCode();
+        int result = hash.ToHashCode();
+        Volatile.Write(ref _hash, (1L << 32) | (uint)result);
+        return result;
     }
 
     /// <summary>Python's repr-like text, for messages and debugging.</summary>

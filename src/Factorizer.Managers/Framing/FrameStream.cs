@@ -28,7 +28,52 @@ public sealed class FrameStream : IAsyncDisposable
     /// oversized length (without reading the payload) and <see cref="EndOfStreamException"/> when the
     /// stream ends inside a frame.
     /// </summary>
-    public async ValueTask<byte[]?> ReadFrameAsync(long maxLength, CancellationToken cancellationToken)
+    public ValueTask<byte[]?> ReadFrameAsync(long maxLength, CancellationToken cancellationToken) =>
+        ReadFrameAsync(maxLength, Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// Reads one frame as <see cref="ReadFrameAsync(long, CancellationToken)"/> does, waiting for its first byte
+    /// as long as it takes (an idle peer is not an error), but giving the rest of the frame, once begun,
+    /// <paramref name="frameTimeout"/> on <paramref name="time"/>'s clock. A frame begun and not finished in time
+    /// throws <see cref="FrameException"/>: a peer that sends a header and then part of a body must not hold the
+    /// connection, and the buffer for its announced length, for ever.
+    /// </summary>
+    public async ValueTask<byte[]?> ReadFrameAsync(long maxLength, TimeSpan frameTimeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        if (!await FillAsync(1, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        if (frameTimeout == Timeout.InfiniteTimeSpan || WholeFrameBuffered())
+        {
+            return await ReadStartedFrameAsync(maxLength, cancellationToken).ConfigureAwait(false);
+        }
+        using var limit = new CancellationTokenSource(frameTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            return await ReadStartedFrameAsync(maxLength, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FrameException($"frame not completed within {frameTimeout.TotalSeconds:0.#} s of its first byte");
+        }
+    }
+
+    // The common case (a small frame that arrived in one receive) needs no timer.
+    private bool WholeFrameBuffered()
+    {
+        int buffered = _readEnd - _readStart;
+        if (buffered < 4)
+        {
+            return false;
+        }
+        int length = BinaryPrimitives.ReadInt32BigEndian(_readBuffer.AsSpan(_readStart));
+        return length >= 0 && buffered - 4 >= length;
+    }
+
+    private async ValueTask<byte[]?> ReadStartedFrameAsync(long maxLength, CancellationToken cancellationToken)
     {
         if (!await FillAsync(4, cancellationToken).ConfigureAwait(false))
         {

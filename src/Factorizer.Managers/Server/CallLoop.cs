@@ -44,7 +44,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                     return; // CPython: EOFError ends the thread without a reply.
                 case RequestProblem.Hostile:
                     // A pickle that would run code is an attack, not a mistake: answer it, then cut the peer off.
-                    server.Log($"connection {caller}: {ServerSession.LastLine(failure!)}; closed");
+                    server.LogConnection("refused pickle", $"connection {caller}: {ServerSession.LastLine(failure!)}; closed");
                     await TrySendAsync(failure!, stopping).ConfigureAwait(false);
                     return;
                 case RequestProblem.Malformed:
@@ -165,7 +165,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
     {
         if (e is FrameException)
         {
-            server.Log($"connection {caller}: {e.Message}; closed");
+            server.LogConnection("frame error", $"connection {caller}: {e.Message}; closed");
         }
     }
 }

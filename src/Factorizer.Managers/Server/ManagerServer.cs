@@ -15,12 +15,19 @@ public sealed class ManagerServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, ServerSession> _sessions = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Lines about single connections come in floods when many peers misbehave (or just connect and leave).
+    private readonly LogLimiter _connectionLog;
     private TcpListener? _listener;
     private Task? _acceptLoop;
     private long _nextSessionId;
 
     /// <summary>Makes a server; call <see cref="Start"/> to listen.</summary>
-    public ManagerServer(ManagerServerOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+    public ManagerServer(ManagerServerOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _connectionLog = new LogLimiter(options.Log, options.Time, options.ConnectionLogLines, options.ConnectionLogInterval);
+    }
 
     internal ObjectTable Objects { get; } = new();
 
@@ -81,7 +88,7 @@ public sealed class ManagerServer : IAsyncDisposable
             }
             if (_sessions.Count >= _options.MaxConnections)
             {
-                Log($"connection from {socket.RemoteEndPoint} refused: {_options.MaxConnections} connections already open");
+                LogConnection("too many connections", $"connection from {socket.RemoteEndPoint} refused: {_options.MaxConnections} connections already open");
                 socket.Dispose();
                 continue;
             }
@@ -127,7 +134,7 @@ public sealed class ManagerServer : IAsyncDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A session must never take the server down; its peer is cut off and logged.
-            Log($"connection {session.Info}: {e.GetType().Name}: {e.Message}");
+            LogConnection("connection failed", $"connection {session.Info}: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
@@ -191,6 +198,9 @@ public sealed class ManagerServer : IAsyncDisposable
     }
 
     internal void Log(string message) => _options.Log?.Invoke(message);
+
+    /// <summary>Logs a line about one connection, rate-limited per <paramref name="kind"/> (ManagerServerOptions.ConnectionLogLines).</summary>
+    internal void LogConnection(string kind, string message) => _connectionLog.Write(kind, message);
 
     public async ValueTask DisposeAsync()
     {

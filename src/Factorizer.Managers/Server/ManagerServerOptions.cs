@@ -15,6 +15,25 @@ public sealed record ManagerServerOptions
     /// <summary>Time a new connection gets to complete the handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Time a request frame gets to arrive whole once its first byte has come; a frame begun and stalled closes
+    /// the connection with one log line. A connection idle between frames (a worker busy with its own work) is
+    /// never cut off by it. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan FrameReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of <see cref="FrameReadTimeout"/> and of the connection log's rate limit (tests inject one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Per-connection log lines of one kind (refused handshakes, closed connections, protocol errors) written per
+    /// <see cref="ConnectionLogInterval"/>; the rest are counted and summarised in one line when the interval ends.
+    /// </summary>
+    public int ConnectionLogLines { get; init; } = 10;
+
+    /// <summary>The interval of <see cref="ConnectionLogLines"/>.</summary>
+    public TimeSpan ConnectionLogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Open connections allowed at once; connections past it are closed at once.</summary>
     public int MaxConnections { get; init; } = 10_000;
 

@@ -23,7 +23,7 @@ internal sealed class ServerSession : IAsyncDisposable
         _socket = socket;
         var remote = socket.RemoteEndPoint as IPEndPoint;
         Info = new SessionInfo(id, remote?.Address.ToString() ?? "?", remote?.Port ?? 0);
-        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength);
+        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength, server.Options.FrameReadTimeout, server.Options.Time);
     }
 
     public SessionInfo Info { get; }
@@ -52,7 +52,7 @@ internal sealed class ServerSession : IAsyncDisposable
         {
             if (problem == RequestProblem.Hostile)
             {
-                _server.Log($"connection from {Info}: {LastLine(failure!)}; closed");
+                _server.LogConnection("refused pickle", $"connection from {Info}: {LastLine(failure!)}; closed");
             }
             // Unlike the call loop, CPython's request handler answers an empty or truncated pickle too.
             await SendAsync(failure!, stopping).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed class ServerSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            _server.Log($"connection from {Info}: no request within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s after the handshake; closed");
+            _server.LogConnection("no request", $"connection from {Info}: no request within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s after the handshake; closed");
             return null;
         }
     }
@@ -91,15 +91,15 @@ internal sealed class ServerSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            _server.Log($"connection from {Info}: handshake not completed within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s; closed");
+            _server.LogConnection("handshake timeout", $"connection from {Info}: handshake not completed within {_server.Options.HandshakeTimeout.TotalSeconds:0.#} s; closed");
         }
         catch (ManagerAuthenticationException e)
         {
-            _server.Log($"connection from {Info}: authentication failed: {e.Message}; closed");
+            _server.LogConnection("authentication failed", $"connection from {Info}: authentication failed: {e.Message}; closed");
         }
         catch (IOException e)
         {
-            _server.Log($"connection from {Info}: handshake broken off: {e.Message}");
+            _server.LogConnection("handshake broken off", $"connection from {Info}: handshake broken off: {e.Message}");
         }
         return false;
     }

@@ -7,17 +7,20 @@ namespace Factorizer.Managers.Wire;
 /// Frames carrying one pickle each, after the handshake: the connection layer both the server
 /// sessions and the client use. Reads are capped at <see cref="MaxFrameLength"/> bytes.
 /// </summary>
-internal sealed class MessageChannel(Stream stream, long maxFrameLength) : IAsyncDisposable
+internal sealed class MessageChannel(Stream stream, long maxFrameLength, TimeSpan? frameTimeout = null, TimeProvider? time = null) : IAsyncDisposable
 {
+    private readonly TimeSpan _frameTimeout = frameTimeout ?? Timeout.InfiniteTimeSpan;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>The frame layer (the handshake runs on it directly).</summary>
     public FrameStream Frames { get; } = new(stream);
 
     /// <summary>Largest frame accepted after the handshake.</summary>
     public long MaxFrameLength { get; } = maxFrameLength;
 
-    /// <summary>Reads one frame; null at a clean end of stream.</summary>
+    /// <summary>Reads one frame; null at a clean end of stream. A frame begun must end within the frame timeout.</summary>
     public ValueTask<byte[]?> ReadFrameAsync(CancellationToken cancellationToken) =>
-        Frames.ReadFrameAsync(MaxFrameLength, cancellationToken);
+        Frames.ReadFrameAsync(MaxFrameLength, _frameTimeout, _time, cancellationToken);
 
     /// <summary>Decodes a frame's pickle with the manager whitelist.</summary>
     public static object? Decode(byte[] frame) => PyPickle.Loads(frame, ManagerPickle.ReadOptions);

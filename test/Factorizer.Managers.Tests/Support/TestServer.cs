@@ -60,7 +60,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>
     /// Starts a server. <paramref name="configure"/> may register more typeids before it starts.
     /// </summary>
-    public static TestServer Start(byte[]? key = null, Action<QueueManager>? configure = null, TimeSpan? handshakeTimeout = null, long? maxFrameLength = null, int jobsMaxSize = 0)
+    public static TestServer Start(byte[]? key = null, Action<QueueManager>? configure = null, TimeSpan? handshakeTimeout = null, long? maxFrameLength = null, int jobsMaxSize = 0,
+        TimeProvider? time = null, TimeSpan? frameReadTimeout = null, int connectionLogLines = 10)
     {
         key ??= DefaultKey;
         List<string> log = [];
@@ -69,6 +70,9 @@ public sealed class TestServer : IAsyncDisposable
             AuthKey = key,
             HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10),
             MaxFrameLength = maxFrameLength ?? 64L * 1024 * 1024,
+            Time = time ?? TimeProvider.System,
+            FrameReadTimeout = frameReadTimeout ?? TimeSpan.FromSeconds(30),
+            ConnectionLogLines = connectionLogLines,
             Log = line =>
             {
                 lock (log)
