@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Factorizer.Programs.Tests.Support;
 using Factorizer.TestSupport;
 
@@ -11,7 +9,7 @@ namespace Factorizer.Programs.Tests.EndToEnd;
 /// factor-server --data-dir killed (kill -9) or stopped (SIGTERM) and started again with the same
 /// command: it resumes, and the output ends identical to GNU factor's, every line once.
 /// </summary>
-public partial class DurableRunTests
+public class DurableRunTests
 {
     private const int Count = 120_000;
 
@@ -28,7 +26,7 @@ public partial class DurableRunTests
         for (int round = 1; round <= 3; round++)
         {
             await using ChildProcess server = TestPrograms.StartServer(serverArgs);
-            await WaitForProgressAsync(server, round * Count / 5);
+            await TestPrograms.WaitForProgressAsync(server, round * Count / 5);
             if (server.Snapshot().ExitCode != -1)
             {
                 break;
@@ -55,7 +53,7 @@ public partial class DurableRunTests
             "--data-dir", dir.File("data"), "--output", dir.File("out.txt"), "--progress-interval", "0.1"];
         await using (ChildProcess server = TestPrograms.StartServer(serverArgs))
         {
-            await WaitForProgressAsync(server, Count / 4);
+            await TestPrograms.WaitForProgressAsync(server, Count / 4);
             ProcessTable.Signal(server.Id, "TERM");
             ProcessResult stopped = await server.WaitAsync(TestPrograms.RunTimeout);
             Assert.True(stopped.ExitCode is 143 or 0, stopped.ToString());
@@ -80,7 +78,7 @@ public partial class DurableRunTests
             "--data-dir", dir.File("data"), "--output", dir.File("out.txt"), "--progress-interval", "0.1"];
         await using (ChildProcess server = TestPrograms.StartServer(serverArgs))
         {
-            await WaitForProgressAsync(server, Count / 4);
+            await TestPrograms.WaitForProgressAsync(server, Count / 4);
             ProcessTable.Signal(server.Id, "KILL");
             await server.WaitAsync(TestPrograms.RunTimeout);
         }
@@ -142,11 +140,5 @@ public partial class DurableRunTests
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static Task<string> WaitForProgressAsync(ChildProcess server, long numbers) =>
-        server.WaitForLineAsync(line => line.Contains("done: ", StringComparison.Ordinal)
-                || (ProgressLine().Match(line) is { Success: true } m && long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= numbers),
-            $"a progress line with {numbers} numbers done", TestPrograms.RunTimeout);
 
-    [GeneratedRegex(@"numbers (\d+)/\d+")]
-    private static partial Regex ProgressLine();
 }

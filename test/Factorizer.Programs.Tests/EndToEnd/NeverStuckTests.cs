@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Factorizer.Programs.Tests.Support;
 using Factorizer.TestSupport;
 
@@ -10,7 +9,7 @@ namespace Factorizer.Programs.Tests.EndToEnd;
 /// far harder than the rest (with and without --number-timeout), a job no worker can read. Each
 /// ends with output identical to GNU factor's (less the lines of numbers given up).
 /// </summary>
-public partial class NeverStuckTests
+public class NeverStuckTests
 {
     [Fact]
     public async Task StoppedWorker_LosesItsLease_AndAnotherWorkerFinishesTheRun()
@@ -24,7 +23,7 @@ public partial class NeverStuckTests
         await using ChildProcess client = TestPrograms.StartClient(["--ip", "127.0.0.1", "--port", $"{port}", "--procs", "2", "--authkey", TestPrograms.Key, "--reconnect-for", "2"]);
         string workers = $"factor-client@{Environment.MachineName}:{client.Id}/";
         IReadOnlyList<int> pids = await ProcessTable.WaitForCountAsync(workers, 2, TestPrograms.StartTimeout);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
 
         int stopped = pids[0];
         ProcessTable.Signal(stopped, "STOP"); // its connection stays open: only the lease can free its chunk
@@ -54,7 +53,7 @@ public partial class NeverStuckTests
         for (int round = 1; round <= 3; round++)
         {
             IReadOnlyList<int> pids = await ProcessTable.WaitForCountAsync(workers, 2, TestPrograms.StartTimeout);
-            await WaitForProgressAsync(server, round * 10_000);
+            await TestPrograms.WaitForProgressAsync(server, round * 10_000);
             if (server.Snapshot().ExitCode != -1)
             {
                 break; // finished before this round: the kills so far still count
@@ -152,14 +151,6 @@ public partial class NeverStuckTests
         return string.Join("\n", [.. lines.Take(23), TestNumbers.HardLine, .. lines.Skip(23)]);
     }
 
-    private static Task<string> WaitForNumbersDoneAsync(ChildProcess server) => WaitForProgressAsync(server, 1);
 
-    /// <summary>Waits for a progress line showing at least <paramref name="numbers"/> numbers done, or for the run's end.</summary>
-    private static Task<string> WaitForProgressAsync(ChildProcess server, long numbers) =>
-        server.WaitForLineAsync(line => line.Contains("done: ", StringComparison.Ordinal)
-                || (ProgressLine().Match(line) is { Success: true } m && long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= numbers),
-            $"a progress line with {numbers} numbers done", TestPrograms.RunTimeout);
 
-    [GeneratedRegex(@"numbers (\d+)/\d+")]
-    private static partial Regex ProgressLine();
 }

@@ -30,7 +30,7 @@ public partial class StopSignalTests
         await TestPrograms.WaitListeningAsync(server);
         string workers = $"factor-server@{Environment.MachineName}:{server.Id}/";
         await ProcessTable.WaitForCountAsync(workers, 2, TestPrograms.StartTimeout);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
 
         ProcessTable.Signal(server.Id, signal);
         ProcessResult result = await server.WaitAsync(TestPrograms.RunTimeout);
@@ -57,7 +57,7 @@ public partial class StopSignalTests
         await using ChildProcess first = TestPrograms.StartClient(clientArgs);
         string firstWorkers = $"factor-client@{Environment.MachineName}:{first.Id}/";
         await ProcessTable.WaitForCountAsync(firstWorkers, 2, TestPrograms.StartTimeout);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
         ProcessTable.Signal(first.Id, "TERM");
         ProcessResult stopped = await first.WaitAsync(TestPrograms.RunTimeout);
         Assert.True(stopped.ExitCode == 143, stopped.ToString());
@@ -82,7 +82,7 @@ public partial class StopSignalTests
         await using ChildProcess first = TestPrograms.StartClient(clientArgs);
         string firstWorkers = $"factor-client@{Environment.MachineName}:{first.Id}/";
         await ProcessTable.WaitForCountAsync(firstWorkers, 2, TestPrograms.StartTimeout);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
         ProcessTable.Signal(first.Id, "KILL");
         await ProcessTable.WaitUntilNoneAsync(firstWorkers, OrphanTimeout);
 
@@ -100,7 +100,7 @@ public partial class StopSignalTests
         await TestPrograms.WaitListeningAsync(server);
         string workers = $"factor-server@{Environment.MachineName}:{server.Id}/";
         await ProcessTable.WaitForCountAsync(workers, 2, TestPrograms.StartTimeout);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
 
         ProcessTable.Signal(server.Id, "KILL");
 
@@ -113,7 +113,7 @@ public partial class StopSignalTests
         await using ChildProcess server = TestPrograms.StartLocalServer("--count", $"{ManyNumbers}", "--chunk-size", "500", "--procs", "0", "--progress-interval", "0.1");
         int port = await TestPrograms.WaitListeningAsync(server);
         await using ChildProcess client = TestPrograms.StartClient(["--ip", "127.0.0.1", "--port", $"{port}", "--procs", "1", "--authkey", TestPrograms.Key, "--reconnect-for", "60"]);
-        await WaitForNumbersDoneAsync(server);
+        await TestPrograms.WaitForProgressAsync(server, 1);
 
         ProcessTable.Signal(server.Id, "TERM");
         ProcessResult served = await server.WaitAsync(TestPrograms.RunTimeout);
@@ -125,10 +125,6 @@ public partial class StopSignalTests
         Assert.Equal(-1, client.Snapshot().ExitCode);
     }
 
-    /// <summary>Waits for a progress line that shows numbers done (the run is under way).</summary>
-    private static Task<string> WaitForNumbersDoneAsync(ChildProcess server) =>
-        server.WaitForLineAsync(line => ProgressLine().Match(line) is { Success: true } m && m.Groups[1].Value != "0",
-            "a progress line with numbers done", TestPrograms.RunTimeout);
 
     /// <summary>Asserts <paramref name="written"/> is whole lines equal to GNU factor's for the first numbers; returns the line count.</summary>
     private static async Task<int> AssertGnuPrefixAsync(string written, IEnumerable<System.Numerics.BigInteger> numbers)
@@ -139,8 +135,6 @@ public partial class StopSignalTests
         return lines;
     }
 
-    [GeneratedRegex(@"numbers (\d+)/\d+")]
-    private static partial Regex ProgressLine();
 
     [GeneratedRegex(@"stopped by (SIG\w+): (\d+) of \d+ numbers written")]
     private static partial Regex StoppedLine();

@@ -60,6 +60,15 @@ internal static partial class TestPrograms
         return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Waits for a progress line of factor-server (run with a short --progress-interval) showing at
+    /// least <paramref name="numbers"/> numbers done, or for its final <c>done:</c> line.
+    /// </summary>
+    public static Task<string> WaitForProgressAsync(ChildProcess server, long numbers) =>
+        server.WaitForLineAsync(line => line.Contains("done: ", StringComparison.Ordinal)
+                || (ProgressLine().Match(line) is { Success: true } m && long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= numbers),
+            $"a progress line with {numbers} numbers done", RunTimeout);
+
     /// <summary>Runs a program to its end with nothing on stdin; returns what it left.</summary>
     public static async Task<ProcessResult> RunServerAsync(params string[] args)
     {
@@ -134,4 +143,7 @@ internal static partial class TestPrograms
 
     [GeneratedRegex(@"READY (\d+)")]
     private static partial Regex ReadyLine();
+
+    [GeneratedRegex(@"numbers (\d+)/\d+")]
+    private static partial Regex ProgressLine();
 }
