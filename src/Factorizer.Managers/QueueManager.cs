@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Factorizer.Managers.Client;
+using Factorizer.Managers.Durability;
 using Factorizer.Managers.Queues;
 using Factorizer.Managers.Server;
 using Factorizer.Pickle;
@@ -23,6 +24,7 @@ public sealed class QueueManager : IAsyncDisposable
 {
     private readonly ManagerServerOptions _options;
     private readonly TypeRegistry.Builder _registry = new();
+    private readonly List<DurableQueue> _durable = []; // closed after the server stops
     private ManagerServer? _server;
 
     /// <summary>Makes a manager with the shared secret <paramref name="authKey"/> and default limits.</summary>
@@ -50,6 +52,39 @@ public sealed class QueueManager : IAsyncDisposable
         var queue = new LocalQueue<object?>(maxSize, timeToRun, timeProvider);
         RegisterQueue(typeId, new SharedQueue(queue));
         return queue;
+    }
+
+    /// <summary>
+    /// Registers a durable queue under <paramref name="typeId"/>: its items are journalled in the file at
+    /// <paramref name="path"/> (a directory: <see cref="DurableQueue.DefaultFileName"/> in it), and a manager
+    /// that registers the same path after a stop or crash gets back every item put and not yet got or
+    /// acked, in order; leased items come back queued at the front (leases do not survive a restart).
+    /// <paramref name="fsync"/> decides what a power failure can lose (see <see cref="DurableQueue"/>);
+    /// the other parameters are as for <see cref="RegisterQueue(string, int, TimeSpan?, TimeProvider?)"/>.
+    /// Warnings (a torn journal tail cut off) go to <see cref="ManagerServerOptions.Log"/>. The journal is
+    /// closed when the manager is disposed. Items must be values the wire's pickle whitelist reads back;
+    /// a put of anything else fails (<see cref="PicklingException"/>; a remote caller gets <c>TypeError</c>).
+    /// </summary>
+    /// <exception cref="IOException">The journal is in use (another manager or process has it) or unusable.</exception>
+    /// <exception cref="InvalidDataException">An item in the journal cannot be read back.</exception>
+    public LocalQueue<object?> RegisterDurableQueue(string typeId, string path, FsyncPolicy fsync = FsyncPolicy.Interval, int maxSize = 0, TimeSpan? timeToRun = null, TimeProvider? timeProvider = null)
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("register every typeid before Start");
+        }
+        DurableQueue durable = DurableQueue.Open(path, fsync, maxSize, timeToRun, timeProvider, _options.Log);
+        try
+        {
+            RegisterQueue(typeId, new SharedQueue(durable.Queue));
+        }
+        catch
+        {
+            durable.Dispose();
+            throw;
+        }
+        _durable.Add(durable);
+        return durable.Queue;
     }
 
     /// <summary>Registers a shared queue object under <paramref name="typeId"/>; every <c>create</c> returns this one.</summary>
@@ -105,12 +140,17 @@ public sealed class QueueManager : IAsyncDisposable
     public static Task<ManagerClient> ConnectAsync(string host, int port, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken = default) =>
         ManagerClient.ConnectAsync(new ManagerClientOptions { Host = host, Port = port, AuthKey = authKey }, cancellationToken);
 
-    /// <summary>Stops the server, if started.</summary>
+    /// <summary>Stops the server, if started, then closes the durable queues' journals.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+        foreach (DurableQueue durable in _durable)
+        {
+            durable.Dispose();
+        }
+        _durable.Clear();
     }
 }

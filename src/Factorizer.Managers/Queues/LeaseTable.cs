@@ -8,8 +8,9 @@ namespace Factorizer.Managers.Queues;
 /// </summary>
 /// <remarks>
 /// The table never touches the queue. Items leave it through the two callbacks given at
-/// construction, always called outside the table's lock, so the queue's lock and this one never
-/// nest in either order.
+/// construction, always called outside the table's lock. The queue may call the table under its own
+/// lock (a lease is made as the item is handed over); the table never takes the queue's lock under
+/// its own, so the two cannot deadlock.
 /// </remarks>
 internal sealed class LeaseTable<T>
 {

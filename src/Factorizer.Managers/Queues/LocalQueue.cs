@@ -19,15 +19,21 @@ public sealed class LocalQueue<T> : IQueue<T>
     private readonly Queue<T> _items = new();
     private readonly Stack<T> _returned = new(); // requeued items, served before _items
     private readonly LinkedList<TaskCompletionSource<T>> _getters = new();
-    private readonly LinkedList<(T Item, TaskCompletionSource Done)> _putters = new();
+    private readonly LinkedList<(T Item, byte[]? Encoded, TaskCompletionSource Done)> _putters = new();
     private readonly List<(int Count, TaskCompletionSource Done)> _drainWaiters = [];
     private TaskCompletionSource? _allDone;
     private int _unfinished; // items put and not yet marked done (task_done)
     private bool _drained;   // set by DrainWaiters: gets on an empty queue fail at once from then on
 
     // Leased and delayed items live in their own table, under its own lock; it hands items back
-    // through ReturnLease, outside its lock (see LeaseTable).
+    // through ReturnLease, outside its lock (see LeaseTable). Leases are added under _gate (the
+    // table's lock nests inside the queue's, never the other way round), so a reserved item is
+    // never in neither place.
     private readonly LeaseTable<T> _leases;
+
+    // Set once, under _gate, before the queue is shared (AttachJournal); null for a plain queue, so
+    // the hot path pays one null test per change.
+    private IQueueJournal<T>? _journal;
 
     /// <summary>
     /// Makes a queue holding at most <paramref name="maxSize"/> items (0 or less: unbounded), whose
@@ -113,13 +119,14 @@ public sealed class LocalQueue<T> : IQueue<T>
     /// <summary>Adds an item without waiting; false when a bounded queue is full.</summary>
     public bool TryPut(T item)
     {
+        byte[]? encoded = _journal?.Encode(item, orThrow: true); // outside the lock: pickling is the slow part
         lock (_gate)
         {
             if (IsFullLocked)
             {
                 return false;
             }
-            AddLocked(item);
+            AddLocked(item, encoded);
             return true;
         }
     }
@@ -134,7 +141,7 @@ public sealed class LocalQueue<T> : IQueue<T>
                 item = default!;
                 return false;
             }
-            item = TakeLocked();
+            item = TakeLocked(null, out _);
             return true;
         }
     }
@@ -143,13 +150,14 @@ public sealed class LocalQueue<T> : IQueue<T>
     {
         cancellationToken.ThrowIfCancellationRequested();
         ValidateTimeout(timeout);
+        byte[]? encoded = _journal?.Encode(item, orThrow: true); // before anything changes: a refused item fails the put
         TaskCompletionSource done;
-        LinkedListNode<(T, TaskCompletionSource)> node;
+        LinkedListNode<(T, byte[]?, TaskCompletionSource)> node;
         lock (_gate)
         {
             if (!IsFullLocked)
             {
-                AddLocked(item);
+                AddLocked(item, encoded);
                 return ValueTask.CompletedTask;
             }
             if (timeout == TimeSpan.Zero)
@@ -157,7 +165,7 @@ public sealed class LocalQueue<T> : IQueue<T>
                 throw new QueueFullException();
             }
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _putters.AddLast((item, done));
+            node = _putters.AddLast((item, encoded, done));
         }
         return new ValueTask(WaitAsync(done.Task, timeout, TimeProvider, cancellationToken, () => RemovePutter(node), () => new QueueFullException()));
     }
@@ -172,7 +180,7 @@ public sealed class LocalQueue<T> : IQueue<T>
         {
             if (CountLocked > 0)
             {
-                return ValueTask.FromResult(TakeLocked());
+                return ValueTask.FromResult(TakeLocked(null, out _));
             }
             if (timeout == TimeSpan.Zero || _drained)
             {
@@ -198,9 +206,26 @@ public sealed class LocalQueue<T> : IQueue<T>
     {
         TimeSpan ttr = timeToRun ?? DefaultTimeToRun;
         ValidateDuration(ttr, nameof(timeToRun), positive: true); // before anything is taken
-        T item = await GetAsync(timeout, cancellationToken).ConfigureAwait(false);
-        // No await between the take and the lease: an item is never out of both the queue and the table.
-        return new Lease<T>(_leases.Add(item, holder, ttr), item);
+        cancellationToken.ThrowIfCancellationRequested();
+        ValidateTimeout(timeout);
+        var waiter = new LeaseWaiter(holder, ttr);
+        LinkedListNode<TaskCompletionSource<T>> node;
+        lock (_gate)
+        {
+            if (CountLocked > 0)
+            {
+                T item = TakeLocked(waiter, out long leaseId);
+                return new Lease<T>(leaseId, item);
+            }
+            if (timeout == TimeSpan.Zero || _drained)
+            {
+                throw new QueueEmptyException();
+            }
+            node = _getters.AddLast(waiter);
+        }
+        // The lease is made where the item is handed over (HandToGetterLocked), under the lock.
+        T got = await WaitAsync(waiter.Task, timeout, TimeProvider, cancellationToken, () => RemoveGetter(node), () => new QueueEmptyException()).ConfigureAwait(false);
+        return new Lease<T>(waiter.LeaseId, got);
     }
 
     /// <summary>Ends a lease: its item is done and gone.</summary>
@@ -211,6 +236,7 @@ public sealed class LocalQueue<T> : IQueue<T>
         {
             throw UnknownLease(leaseId);
         }
+        _journal?.Acked(leaseId);
     }
 
     /// <summary>
@@ -262,13 +288,19 @@ public sealed class LocalQueue<T> : IQueue<T>
         lock (_gate)
         {
             // Waiting getters take the oldest first; the rest are stacked so the oldest is served next.
+            var origins = new ItemOrigin[ended.Count];
             int served = 0;
-            while (served < ended.Count && HandToGetterLocked(ended[served].Item))
+            for (; served < ended.Count; served++)
             {
-                served++;
+                origins[served] = ItemOrigin.FromLease(ended[served].Id);
+                if (!HandToGetterLocked(ended[served].Item, ref origins[served]))
+                {
+                    break;
+                }
             }
             for (int i = ended.Count - 1; i >= served; i--)
             {
+                _journal?.Queued(i == served ? origins[i] : ItemOrigin.FromLease(ended[i].Id), atFront: true);
                 _returned.Push(ended[i].Item);
             }
         }
@@ -358,37 +390,81 @@ public sealed class LocalQueue<T> : IQueue<T>
     /// Puts back an item that was taken but never delivered, ahead of everything else, ignoring the
     /// size bound (it was already counted in the queue once).
     /// </summary>
-    public void Requeue(T item)
+    public void Requeue(T item) =>
+        // It was in the queue once, so it can be stored; if not, it is requeued all the same (in memory only).
+        RequeueCore(item, ItemOrigin.New(_journal?.Encode(item, orThrow: false)));
+
+    /// <summary>
+    /// Fills a new queue with items recovered from a journal, then lets <paramref name="journal"/> see
+    /// every change from now on. Call it before the queue is shared.
+    /// </summary>
+    internal void AttachJournal(IQueueJournal<T> journal, IEnumerable<T> recovered)
     {
         lock (_gate)
         {
-            if (!HandToGetterLocked(item))
+            if (_journal is not null)
             {
+                throw new InvalidOperationException("the queue already has a journal");
+            }
+            foreach (T item in recovered)
+            {
+                // Past the size bound: they were all in the queue before.
+                _items.Enqueue(item);
+                _unfinished++;
+            }
+            _journal = journal;
+        }
+    }
+
+    private void RequeueCore(T item, ItemOrigin origin)
+    {
+        lock (_gate)
+        {
+            if (!HandToGetterLocked(item, ref origin))
+            {
+                _journal?.Queued(origin, atFront: true);
                 _returned.Push(item);
             }
         }
     }
 
-    private void AddLocked(T item)
+    private void AddLocked(T item, byte[]? encoded)
     {
         _unfinished++;
-        if (!HandToGetterLocked(item))
+        var origin = ItemOrigin.New(encoded);
+        if (!HandToGetterLocked(item, ref origin))
         {
+            _journal?.Queued(origin, atFront: false);
             _items.Enqueue(item);
         }
     }
 
     /// <summary>
     /// Hands an item straight to the oldest waiting getter, if any; a getter whose wait was cancelled
-    /// has already removed itself under this lock, so TrySetResult cannot lose the item.
+    /// has already removed itself under this lock, so TrySetResult cannot lose the item. A reserver
+    /// gets its lease here. <paramref name="origin"/> is where the item came from, for the journal;
+    /// when no getter takes it, it says where the item is now.
     /// </summary>
-    private bool HandToGetterLocked(T item)
+    private bool HandToGetterLocked(T item, ref ItemOrigin origin)
     {
         while (_getters.First is { } first)
         {
             _getters.RemoveFirst();
-            if (first.Value.TrySetResult(item))
+            if (first.Value is LeaseWaiter waiter)
             {
+                waiter.LeaseId = _leases.Add(item, waiter.Holder, waiter.TimeToRun);
+                // Journalled before the reserver learns the id, so an ack cannot overtake it.
+                _journal?.Handed(origin, waiter.LeaseId);
+                if (waiter.TrySetResult(item))
+                {
+                    return true;
+                }
+                _leases.TryRemove(waiter.LeaseId, out _, out _);
+                origin = ItemOrigin.FromLease(waiter.LeaseId); // the journal holds it under that lease now
+            }
+            else if (first.Value.TrySetResult(item))
+            {
+                _journal?.Handed(origin, 0);
                 return true;
             }
         }
@@ -398,7 +474,7 @@ public sealed class LocalQueue<T> : IQueue<T>
     /// <summary>A leased item goes back to the front (it was counted in the queue once, so no size bound).</summary>
     private void ReturnLease(long leaseId, T item, object? holder, LeaseReturnReason reason)
     {
-        Requeue(item);
+        RequeueCore(item, ItemOrigin.FromLease(leaseId));
         OnLeaseReturned(new LeaseReturnedEventArgs<T>(leaseId, item, holder, reason));
     }
 
@@ -416,15 +492,19 @@ public sealed class LocalQueue<T> : IQueue<T>
 
     private static KeyNotFoundException UnknownLease(long leaseId) => new($"lease {leaseId} is unknown or expired");
 
-    private T TakeLocked()
+    /// <summary>Takes the front item, under a new lease for <paramref name="reserver"/> (else <paramref name="leaseId"/> is 0).</summary>
+    private T TakeLocked(LeaseWaiter? reserver, out long leaseId)
     {
         // A requeued item frees room and lowers the count like any other: fall through to the
         // putter and drain-waiter bookkeeping below.
         T item = _returned.Count > 0 ? _returned.Pop() : _items.Dequeue();
+        leaseId = reserver is null ? 0 : _leases.Add(item, reserver.Holder, reserver.TimeToRun);
+        _journal?.Dequeued(leaseId);
         // Room was made: move the oldest blocked putter's item in.
         while (_putters.First is { } first && !IsFullLocked)
         {
             _putters.RemoveFirst();
+            _journal?.Queued(ItemOrigin.New(first.Value.Encoded), atFront: false);
             _items.Enqueue(first.Value.Item);
             _unfinished++;
             first.Value.Done.TrySetResult();
@@ -456,7 +536,7 @@ public sealed class LocalQueue<T> : IQueue<T>
         }
     }
 
-    private bool RemovePutter(LinkedListNode<(T, TaskCompletionSource)> node)
+    private bool RemovePutter(LinkedListNode<(T, byte[]?, TaskCompletionSource)> node)
     {
         lock (_gate)
         {
@@ -520,5 +600,16 @@ public sealed class LocalQueue<T> : IQueue<T>
         {
             throw new ArgumentOutOfRangeException(name, $"'{name}' must be at most {LeaseTable<T>.MaxDuration.TotalSeconds:0} seconds");
         }
+    }
+
+    /// <summary>A waiting reserve: served like a getter, plus a lease made as the item is handed over.</summary>
+    private sealed class LeaseWaiter(object? holder, TimeSpan timeToRun) : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public object? Holder { get; } = holder;
+
+        public TimeSpan TimeToRun { get; } = timeToRun;
+
+        // Set under the queue's lock before the result, read by the reserver after it.
+        public long LeaseId { get; set; }
     }
 }

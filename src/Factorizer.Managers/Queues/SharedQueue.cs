@@ -124,9 +124,21 @@ public class SharedQueue : ISharedObject
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Adds an item for a remote caller; a subclass may observe or transform it.</summary>
-    protected virtual ValueTask PutAsync(SharedCall call, object? item, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        Queue.PutAsync(item, timeout, cancellationToken);
+    /// <summary>
+    /// Adds an item for a remote caller; a subclass may observe or transform it. An item a durable
+    /// queue cannot store is the caller's <c>TypeError</c>.
+    /// </summary>
+    protected virtual async ValueTask PutAsync(SharedCall call, object? item, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Queue.PutAsync(item, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PicklingException e)
+        {
+            throw PythonErrorException.TypeError(e.Message);
+        }
+    }
 
     /// <summary>Takes an item for a remote caller; a subclass may observe it.</summary>
     protected virtual ValueTask<object?> GetAsync(SharedCall call, TimeSpan? timeout, CancellationToken cancellationToken) =>
