@@ -12,7 +12,9 @@ public partial class WorkerKillTests
     public async Task Run_ClientWorkerKilledMidChunk_RunCompletesWithCorrectOutput()
     {
         using var dir = new TempDirectory();
-        string input = TestNumbers.SemiprimeInput(16);
+        // Enough chunks (24 of two ~80-bit semiprimes) that the run is still going when the kill lands,
+        // even on a loaded machine.
+        string input = TestNumbers.SemiprimeInput(24) + TestNumbers.SemiprimeInput(24);
         File.WriteAllText(dir.File("in.txt"), input);
         // Two ~80-bit semiprimes a chunk: a worker spends nearly all its time inside a chunk.
         await using ChildProcess server = TestPrograms.StartLocalServer("--input", dir.File("in.txt"), "--chunk-size", "2", "--procs", "0", "--progress-interval", "0.05");
