@@ -4,23 +4,31 @@ namespace Factorizer.Work.Cli;
 
 /// <summary>
 /// A small GNU-style option parser: <c>--name value</c>, <c>--name=value</c> and valueless flags.
-/// Unknown options, missing values and repeated options are <see cref="UsageException"/>s; their
+/// Unknown options, missing values and repeated options (other than those declared repeatable) are
+/// <see cref="UsageException"/>s; their
 /// messages quote what was given through <see cref="DisplayText"/>.
 /// </summary>
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _values;
+    private readonly Dictionary<string, List<string>> _repeated;
 
-    private CommandLine(Dictionary<string, string?> values) => _values = values;
+    private CommandLine(Dictionary<string, string?> values, Dictionary<string, List<string>> repeated)
+    {
+        _values = values;
+        _repeated = repeated;
+    }
 
     /// <summary>
     /// Parses <paramref name="args"/> given the names of options taking a value and of flags
-    /// (names without the leading dashes).
+    /// (names without the leading dashes). Options named in <paramref name="repeatable"/> also take a
+    /// value and may be given any number of times (read them with <see cref="All"/>).
     /// </summary>
-    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags, IReadOnlyCollection<string>? repeatable = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var repeated = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -43,7 +51,7 @@ public sealed class CommandLine
                     throw new UsageException($"--{name} takes no value");
                 }
             }
-            else if (valueOptions.Contains(name))
+            else if (valueOptions.Contains(name) || (repeatable?.Contains(name) ?? false))
             {
                 if (value is null)
                 {
@@ -58,16 +66,28 @@ public sealed class CommandLine
             {
                 throw new UsageException($"unknown option {DisplayText.Quote("--" + name)} (see --help)");
             }
+            if (repeatable?.Contains(name) ?? false)
+            {
+                if (!repeated.TryGetValue(name, out List<string>? list))
+                {
+                    repeated[name] = list = [];
+                }
+                list.Add(value!);
+                continue;
+            }
             if (!values.TryAdd(name, value))
             {
                 throw new UsageException($"--{name} given more than once");
             }
         }
-        return new CommandLine(values);
+        return new CommandLine(values, repeated);
     }
 
+    /// <summary>Every value of a repeatable option, in the order given (empty when it was not given).</summary>
+    public IReadOnlyList<string> All(string name) => _repeated.TryGetValue(name, out List<string>? list) ? list : [];
+
     /// <summary>True when a flag or option was given.</summary>
-    public bool Has(string name) => _values.ContainsKey(name);
+    public bool Has(string name) => _values.ContainsKey(name) || _repeated.ContainsKey(name);
 
     /// <summary>The option's text, or null.</summary>
     public string? Text(string name) => _values.GetValueOrDefault(name);
