@@ -23,6 +23,8 @@ internal static partial class TestPrograms
 
     public static string ClientDll => Existing(Path.Combine(AppContext.BaseDirectory, "factor-client.dll"));
 
+    public static string QueueManagerDll => Existing(Path.Combine(AppContext.BaseDirectory, "queue-manager.dll"));
+
     public static string SeedClientScript => Existing(Path.Combine(AppContext.BaseDirectory, "Python", "seed_client.py"));
 
     public static string SeedServerScript => Existing(Path.Combine(AppContext.BaseDirectory, "Python", "seed_server.py"));
@@ -37,6 +39,18 @@ internal static partial class TestPrograms
     /// <summary>Starts factor-client with <paramref name="args"/>.</summary>
     public static ChildProcess StartClient(IEnumerable<string> args, IDictionary<string, string?>? environment = null) =>
         ChildProcess.Start(DotNet, new[] { ClientDll }.Concat(args), environment);
+
+    /// <summary>Starts queue-manager with <paramref name="args"/>.</summary>
+    public static ChildProcess StartQueueManager(IEnumerable<string> args, IDictionary<string, string?>? environment = null) =>
+        ChildProcess.Start(DotNet, new[] { QueueManagerDll }.Concat(args), environment);
+
+    /// <summary>Runs queue-manager to its end with nothing on stdin; returns what it left.</summary>
+    public static async Task<ProcessResult> RunQueueManagerAsync(params string[] args)
+    {
+        await using ChildProcess manager = StartQueueManager(args);
+        manager.StandardInput.Close();
+        return await manager.WaitAsync(RunTimeout);
+    }
 
     /// <summary>factor-server on 127.0.0.1, a free port, the test key, plus <paramref name="args"/>.</summary>
     public static ChildProcess StartLocalServer(params string[] args) =>
