@@ -25,6 +25,13 @@ public partial class QueueManagerTests
         for typeid in ('get_job_q', 'get_result_q', 'get_dict'):
             M.register(typeid)
         port, key, action, rest = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3], sys.argv[4:]
+        if action == 'shutdown':
+            from multiprocessing.connection import Client
+            from multiprocessing.managers import dispatch
+            conn = Client(('127.0.0.1', port), authkey=key)
+            dispatch(conn, None, 'shutdown')
+            print('SHUTDOWN', flush=True)
+            sys.exit(0)
         m = M(address=('127.0.0.1', port), authkey=key)
         m.connect()
         if action == 'put':
@@ -115,6 +122,22 @@ public partial class QueueManagerTests
 
         Assert.True(result.ExitCode == exitCode, result.ToString());
         Assert.Contains($"queue-manager: stopped by SIG{signal}; items left queued: get_job_q 3, get_result_q 0", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoteShutdown_StopsWithExitZero()
+    {
+        await using ChildProcess manager = StartManager("--queue", "get_job_q");
+        int port = await TestPrograms.WaitListeningAsync(manager);
+        ProcessResult put = await RunClientAsync(port, "put", "get_job_q", "1");
+        Assert.True(put.ExitCode == 0, put.ToString());
+
+        ProcessResult shutdown = await RunClientAsync(port, "shutdown");
+        ProcessResult result = await manager.WaitAsync(TestPrograms.RunTimeout);
+
+        Assert.True(shutdown.ExitCode == 0, shutdown.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("queue-manager: stopped by a client's shutdown call; items left queued: get_job_q 1", result.StdErr, StringComparison.Ordinal);
     }
 
     [Theory]
