@@ -181,4 +181,28 @@ public class CommandLineTests
         var e = Assert.Throws<UsageException>(() => Parse("--wait", text).Seconds("wait", TimeSpan.Zero));
         Assert.Contains("--wait must be a non-negative number of seconds", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_RepeatableOption_KeepsEveryValueInOrder()
+    {
+        CommandLine line = CommandLine.Parse(["--queue", "a", "--port", "1", "--queue=b", "--queue", "a"], Values, Flags, ["queue"]);
+        Assert.Equal(["a", "b", "a"], line.All("queue"));
+        Assert.True(line.Has("queue"));
+        Assert.Equal("1", line.Text("port"));
+    }
+
+    [Fact]
+    public void Parse_RepeatableOptionAbsent_AllIsEmpty()
+    {
+        CommandLine line = CommandLine.Parse(["--port", "1"], Values, Flags, ["queue"]);
+        Assert.Empty(line.All("queue"));
+        Assert.False(line.Has("queue"));
+    }
+
+    [Fact]
+    public void Parse_RepeatableOptionWithoutValue_IsUsageError()
+    {
+        UsageException e = Assert.Throws<UsageException>(() => CommandLine.Parse(["--queue"], Values, Flags, ["queue"]));
+        Assert.Equal("--queue needs a value", e.Message);
+    }
 }

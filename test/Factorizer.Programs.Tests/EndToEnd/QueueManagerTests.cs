@@ -22,7 +22,7 @@ public partial class QueueManagerTests
         class M(BaseManager):
             pass
 
-        for typeid in ('get_job_q', 'get_result_q', 'get_dict'):
+        for typeid in ('get_job_q', 'get_result_q', 'get_dict', 'get_queue'):
             M.register(typeid)
         port, key, action, rest = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3], sys.argv[4:]
         if action == 'shutdown':
@@ -56,6 +56,12 @@ public partial class QueueManagerTests
                 x = jobs.get(timeout=60)
                 results.put(x * x)
             print('WORKED', flush=True)
+        elif action == 'named':
+            a, b = m.get_queue('a'), m.get_queue(name='b')
+            a.put(1)
+            a.put(2)
+            b.put(3)
+            print('NAMED', m.get_queue('a').qsize(), m.get_queue('b').get(timeout=60), flush=True)
         elif action == 'unknown':
             try:
                 m.get_dict()
@@ -122,6 +128,22 @@ public partial class QueueManagerTests
 
         Assert.True(result.ExitCode == exitCode, result.ToString());
         Assert.Contains($"queue-manager: stopped by SIG{signal}; items left queued: get_job_q 3, get_result_q 0", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamedQueues_OneQueuePerNameAndTheStopLineCountsThem()
+    {
+        await using ChildProcess manager = StartManager("--named-queues", "get_queue");
+        int port = await TestPrograms.WaitListeningAsync(manager);
+
+        ProcessResult named = await RunClientAsync(port, "named");
+        ProcessTable.Signal(manager.Id, "TERM");
+        ProcessResult result = await manager.WaitAsync(TestPrograms.RunTimeout);
+
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Contains("NAMED 2 3", named.StdOut, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 143, result.ToString());
+        Assert.Contains("items left queued: a 2, b 0", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
