@@ -254,6 +254,22 @@ public partial class QueueManagerTests
     }
 
     [Fact]
+    public async Task DataDirInUse_ExitsOneWithOneLine()
+    {
+        using var dir = new TempDirectory();
+        await using ChildProcess first = StartManager("--queue", "q", "--data-dir", dir.Path);
+        await TestPrograms.WaitListeningAsync(first);
+
+        ProcessResult second = await TestPrograms.RunQueueManagerAsync(
+            "--bind", "127.0.0.1", "--port", "0", "--authkey", TestPrograms.Key, "--queue", "q", "--data-dir", dir.Path);
+
+        Assert.True(second.ExitCode == 1, second.ToString());
+        string[] lines = TestPrograms.Lines(second.StdErr);
+        Assert.True(lines.Length == 1, second.ToString());
+        Assert.Contains("in use by another queue or process", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoKey_ARandomOneIsPrintedAndWorks()
     {
         await using ChildProcess manager = TestPrograms.StartQueueManager(["--bind", "127.0.0.1", "--port", "0", "--queue", "get_job_q"],
