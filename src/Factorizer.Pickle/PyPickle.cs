@@ -80,8 +80,21 @@ public sealed record PickleReadOptions(
     long MaxBudgetBytes = 768L << 20,
     long MaxExpandedValues = 1L << 24)
 {
-    /// <summary>The standard whitelist and limits.</summary>
+    /// <summary>The standard whitelist, denylist and limits.</summary>
     public static PickleReadOptions Default { get; } = new(PickleGlobals.Default);
+
+    /// <summary>
+    /// Globals refused even as inert values (default <see cref="PickleDenylist.Default"/>): a pickle naming one
+    /// throws <see cref="ForbiddenGlobalException"/>.
+    /// </summary>
+    public PickleDenylist Denied { get; init; } = PickleDenylist.Default;
+
+    /// <summary>
+    /// Whether a global that is neither whitelisted nor denied is kept as an inert <see cref="PyObject"/> or
+    /// <see cref="PyGlobal"/> (true, the default) or refused with <see cref="ForbiddenGlobalException"/> (false:
+    /// the whitelist-only rule of earlier versions).
+    /// </summary>
+    public bool KeepInert { get; init; } = true;
 
     /// <summary>The estimated memory a pickle of <paramref name="inputLength"/> bytes may cost.</summary>
     public long BudgetFor(int inputLength) =>
