@@ -459,6 +459,7 @@ internal sealed class PickleReader
     {
         if (_protocol <= 2)
         {
+            (module, name) = Python2Names.Map(module, name);
             module = MapPython2Module(module);
         }
         if (_options.Globals.TryGet(module, name, out PyClass pyClass))
@@ -480,7 +481,8 @@ internal sealed class PickleReader
         Push(new PyGlobal(module, name, new InertClass(new PyGlobal(module, name))));
     }
 
-    // Python 3 writes these Python 2 names for protocol <= 2 (fix_imports); CPython maps them back.
+    // Python 3 writes Python 2 names for protocol <= 2 (fix_imports); CPython maps them back (Python2Names). Every
+    // name in Python 2's exceptions module is a builtins one, which this reader always accepted.
     private static string MapPython2Module(string module) => module switch
     {
         "__builtin__" or "exceptions" => "builtins",
