@@ -8,7 +8,7 @@ namespace Factorizer.Pickle;
 /// <summary>
 /// The unpickling engine: one instance per pickle. It runs the opcodes of docs/protocol.md
 /// §5.2 on a stack, builds only the value model of <see cref="PyPickle"/>, and hands every global to its
-/// whitelisted <see cref="PyClass"/> instead of resolving or calling anything. Limits come from
+/// whitelisted <see cref="PyClass"/> (or an inert one, unless denied) instead of resolving or calling anything. Limits come from
 /// <see cref="PickleReadOptions"/>; every malformed input ends in an <see cref="UnpicklingException"/>.
 /// </summary>
 internal sealed class PickleReader
