@@ -62,7 +62,7 @@ public sealed class QueueManager : IAsyncDisposable
     /// <paramref name="fsync"/> decides what a power failure can lose (see <see cref="DurableQueue"/>);
     /// the other parameters are as for <see cref="RegisterQueue(string, int, TimeSpan?, TimeProvider?)"/>.
     /// Warnings (a torn journal tail cut off) go to <see cref="ManagerServerOptions.Log"/>. The journal is
-    /// closed when the manager is disposed. Items must be values the wire's pickle whitelist reads back;
+    /// closed when the manager is disposed. Items must be values the wire's pickle reader reads back (whitelisted or inert);
     /// a put of anything else fails (<see cref="PicklingException"/>; a remote caller gets <c>TypeError</c>).
     /// </summary>
     /// <exception cref="IOException">The journal is in use (another manager or process has it) or unusable.</exception>

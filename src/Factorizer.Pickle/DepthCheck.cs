@@ -112,8 +112,27 @@ internal static class DepthCheck
         PyTuple or List<object?> or HashSet<object> or FrozenSet<object> => (IEnumerable)value,
         Dictionary<object, object?> dict => dict.Keys.Concat(dict.Values),
         PyException e => e.State is null ? e.Args : e.Args.Concat(e.State.Values),
+        PyObject o => InertChildren(o),
         _ => null,
     };
+
+    private static IEnumerable<object?> InertChildren(PyObject o)
+    {
+        IEnumerable<object?> children = o.Args;
+        if (o.Kwargs is not null)
+        {
+            children = children.Concat(o.Kwargs.Keys).Concat(o.Kwargs.Values);
+        }
+        if (o.HasListItems)
+        {
+            children = children.Concat(o.ListItems);
+        }
+        if (o.HasDictItems)
+        {
+            children = children.Concat(o.DictItems.Keys).Concat(o.DictItems.Values);
+        }
+        return o.HasState ? children.Append(o.State) : children;
+    }
 
     private sealed class Frame(object node, IEnumerator children)
     {

@@ -3,7 +3,8 @@ namespace Factorizer.Pickle;
 /// <summary>
 /// The whitelist of Python globals a pickle may name, each mapped to a <see cref="PyClass"/> that builds
 /// the C# value. Immutable: <see cref="With"/> returns a new registry, so one can be shared freely.
-/// A global that is not here is never resolved: the reader stops with an <see cref="UnpicklingException"/>.
+/// A global that is not here is never resolved: the reader keeps it inert (<see cref="PyObject"/>) or, when it is
+/// on the <see cref="PickleDenylist"/>, stops with a <see cref="ForbiddenGlobalException"/>.
 /// </summary>
 public sealed class PickleGlobals
 {

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Numerics;
+using Factorizer.Pickle.Globals;
 
 namespace Factorizer.Pickle;
 
 /// <summary>
 /// The unpickling engine: one instance per pickle. It runs the opcodes of docs/protocol.md
 /// §5.2 on a stack, builds only the value model of <see cref="PyPickle"/>, and hands every global to its
-/// whitelisted <see cref="PyClass"/> instead of resolving or calling anything. Limits come from
+/// whitelisted <see cref="PyClass"/> (or an inert one, unless denied) instead of resolving or calling anything. Limits come from
 /// <see cref="PickleReadOptions"/>; every malformed input ends in an <see cref="UnpicklingException"/>.
 /// </summary>
 internal sealed class PickleReader
@@ -301,10 +302,12 @@ internal sealed class PickleReader
     private void LoadAppends(object?[] items)
     {
         object? target = Peek();
-        if (target is not List<object?> list)
+        List<object?> list = target switch
         {
-            throw Fail($"cannot append to a {PyValues.TypeName(target)}");
-        }
+            List<object?> l => l,
+            PyObject inert => inert.ListItems,
+            _ => throw Fail($"cannot append to a {PyValues.TypeName(target)}"),
+        };
         CheckCount(list.Count + items.Length, "list");
         if (list.Count + items.Length > list.Capacity)
         {
@@ -312,7 +315,7 @@ internal sealed class PickleReader
             Spend(24 + (SlotCost * Math.Max(list.Count + (long)items.Length, Math.Max(4L, 2L * list.Capacity))));
         }
         list.AddRange(items);
-        Deepen(list, DepthOfItems(items));
+        Deepen(target!, DepthOfItems(items));
     }
 
     private void LoadDict(object?[] items)
@@ -327,6 +330,13 @@ internal sealed class PickleReader
     private void LoadSetItems(object?[] items)
     {
         object? target = Peek();
+        if (target is PyObject inert)
+        {
+            // An object's own dict items (OrderedDict, a dict subclass): kept as data, written back as SETITEMS.
+            AddPairs(inert.DictItems, items);
+            Deepen(inert, DepthOf(inert.DictItems) + 1);
+            return;
+        }
         if (target is not Dictionary<object, object?> dict)
         {
             throw Fail($"cannot set items on a {PyValues.TypeName(target)}");
@@ -449,17 +459,30 @@ internal sealed class PickleReader
     {
         if (_protocol <= 2)
         {
+            (module, name) = Python2Names.Map(module, name);
             module = MapPython2Module(module);
         }
-        if (!_options.Globals.TryGet(module, name, out PyClass pyClass))
+        if (_options.Globals.TryGet(module, name, out PyClass pyClass))
+        {
+            Spend(ObjectCost);
+            Push(new PyGlobal(module, name, pyClass));
+            return;
+        }
+        if (_options.Denied.IsDenied(module, name))
+        {
+            throw new ForbiddenGlobalException($"pickle refers to global '{module}.{name}', which is on the denylist (it can run code or commands in a Python that unpickles it); refused (opcode {Opcodes.NameOf(_opcode)} at offset {_opcodeOffset})");
+        }
+        if (!_options.KeepInert)
         {
             throw new ForbiddenGlobalException($"pickle refers to global '{module}.{name}', which is not on the whitelist; refused (opcode {Opcodes.NameOf(_opcode)} at offset {_opcodeOffset})");
         }
-        Spend(ObjectCost);
-        Push(new PyGlobal(module, name, pyClass));
+        // Neither whitelisted nor denied: kept inert. Calling it records the call (PyObject); nothing is resolved.
+        Spend(3 * ObjectCost);
+        Push(new PyGlobal(module, name, new InertClass(new PyGlobal(module, name))));
     }
 
-    // Python 3 writes these Python 2 names for protocol <= 2 (fix_imports); CPython maps them back.
+    // Python 3 writes Python 2 names for protocol <= 2 (fix_imports); CPython maps them back (Python2Names). Every
+    // name in Python 2's exceptions module is a builtins one, which this reader always accepted.
     private static string MapPython2Module(string module) => module switch
     {
         "__builtin__" or "exceptions" => "builtins",
@@ -513,6 +536,14 @@ internal sealed class PickleReader
         if (ReferenceEquals(built, instance))
         {
             Deepen(instance, depth);
+            if (instance is PyObject)
+            {
+                // An inert object keeps its state: it now stands for that state's values too.
+                long size = Saturating(ExpandedSize(instance), ExpandedSize(state));
+                CheckExpanded(size);
+                BeforeInsert(_expanded);
+                _expanded[instance] = size;
+            }
             return;
         }
         _stack[^1] = Track(built, pyClass, depth, Saturating(ExpandedSize(instance), ExpandedSize(state)));
@@ -562,7 +593,8 @@ internal sealed class PickleReader
     /// </summary>
     private object? Track(object? made, PyClass pyClass, int depth, long inputs)
     {
-        Spend(ObjectCost + (Math.Min(inputs, _budget) * EntryCost));
+        // An inert object holds its arguments as they are; a whitelisted class may copy them.
+        Spend(ObjectCost + (pyClass is InertClass ? ObjectCost : Math.Min(inputs, _budget) * EntryCost));
         if (made is not null)
         {
             BeforeInsert(_madeBy);
@@ -621,6 +653,8 @@ internal sealed class PickleReader
     private long ExpandedSize(object? value) => value switch
     {
         null or bool or long or double or string or byte[] or BigInteger => 1,
+        PyObject p => Saturating(_expanded.TryGetValue(p, out long made) ? made : 1,
+            p.HasListItems || p.HasDictItems ? p.ListItems.Count + (2L * p.DictItems.Count) : 0),
         _ when _expanded.TryGetValue(value, out long known) => known,
         PyTuple t => t.Count + 1L,
         FrozenSet<object> f => f.Count + 1L,
@@ -766,7 +800,7 @@ internal sealed class PickleReader
     {
         null or bool or long or double or string or byte[] or BigInteger => 0,
         _ when _depths.TryGetValue(value, out int depth) => depth,
-        PyTuple or List<object?> or Dictionary<object, object?> or HashSet<object> or FrozenSet<object> => 1,
+        PyTuple or List<object?> or Dictionary<object, object?> or HashSet<object> or FrozenSet<object> or PyObject => 1,
         _ => 0,
     };
 

@@ -79,6 +79,7 @@ internal sealed class PickleWriter
             case Memory<byte> memory: Bytes(memory.Span); return true;
             case ArraySegment<byte> segment: Bytes(segment); return true;
             case PyGlobal global: Global(global.Module, global.Name); return true;
+            case Complex c: ComplexNumber(c); return true;
             default: return TryInteger(value);
         }
     }
@@ -88,6 +89,7 @@ internal sealed class PickleWriter
         switch (value)
         {
             case PyTuple tuple: Tuple(tuple, depth); break;
+            case PyObject inert: Inert(inert, depth); break;
             case IPyReducible reducible: Reduction(reducible.ToReduction(), depth); break;
             case ITuple tuple: Tuple(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToList(), depth); break;
             case IDictionary dict: Dict(Entries(dict), depth); break;
@@ -266,6 +268,11 @@ internal sealed class PickleWriter
     private void Dict(IEnumerable<(object Key, object? Value)> pairs, int depth)
     {
         Op(Opcodes.EmptyDict);
+        SetItems(pairs, depth);
+    }
+
+    private void SetItems(IEnumerable<(object Key, object? Value)> pairs, int depth)
+    {
         int inBatch = 0;
         foreach ((object key, object? item) in pairs)
         {
@@ -325,6 +332,53 @@ internal sealed class PickleWriter
         if (reduction.State is not null)
         {
             Value(reduction.State, depth);
+            Op(Opcodes.Build);
+        }
+    }
+
+    // As CPython writes it (complex has __getnewargs__): complex.__new__(complex, real, imag).
+    private void ComplexNumber(Complex c)
+    {
+        Global("builtins", "complex");
+        Float(c.Real);
+        Float(c.Imaginary);
+        Op(Opcodes.Tuple2);
+        Op(Opcodes.NewObj);
+    }
+
+    /// <summary>
+    /// An inert object, in the order CPython's save_reduce writes it: the global, the arguments, the call,
+    /// list items (APPENDS), dict items (SETITEMS), then the state and BUILD.
+    /// </summary>
+    private void Inert(PyObject inert, int depth)
+    {
+        Global(inert.Module, inert.Name);
+        Tuple(inert.Args, depth);
+        switch (inert.Call)
+        {
+            case PyObjectCall.Reduce:
+                Op(Opcodes.Reduce);
+                break;
+            case PyObjectCall.NewObj:
+                Op(Opcodes.NewObj);
+                break;
+            default:
+                // NEWOBJ_EX is a protocol 4 opcode, but every CPython 3.4+ unpickler reads it in any protocol.
+                Dict(inert.Kwargs!.Select(e => (e.Key, e.Value)), depth);
+                Op(Opcodes.NewObjEx);
+                break;
+        }
+        if (inert.HasListItems)
+        {
+            Batched(inert.ListItems, Opcodes.Appends, depth);
+        }
+        if (inert.HasDictItems)
+        {
+            SetItems(inert.DictItems.Select(e => (e.Key, e.Value)), depth);
+        }
+        if (inert.HasState)
+        {
+            Value(inert.State, depth);
             Op(Opcodes.Build);
         }
     }

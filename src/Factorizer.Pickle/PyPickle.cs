@@ -3,7 +3,8 @@ namespace Factorizer.Pickle;
 /// <summary>
 /// Python's <c>pickle.loads</c>/<c>pickle.dumps</c> for the values that travel between manager peers
 /// (docs/protocol.md §5). Nothing of Python ever runs: globals are looked up in a whitelist
-/// (<see cref="PickleGlobals"/>) and built by C# code.
+/// (<see cref="PickleGlobals"/>) and built by C# code, refused when on the denylist (<see cref="PickleDenylist"/>),
+/// and otherwise kept as inert data (<see cref="PyObject"/>).
 /// </summary>
 /// <remarks>
 /// <para>The value model, Python ↔ C#:</para>
@@ -27,8 +28,10 @@ namespace Factorizer.Pickle;
 /// <item><term>frozenset</term><description><c>FrozenSet&lt;object&gt;</c> (the writer also takes <c>IImmutableSet&lt;T&gt;</c>)</description></item>
 /// <item><term>exceptions</term><description><see cref="PyException"/> (every builtins exception class, <c>queue.Empty</c>,
 /// <c>queue.Full</c>, <c>queue.ShutDown</c>; more with <see cref="PyExceptionClass"/>)</description></item>
+/// <item><term>complex</term><description><see cref="System.Numerics.Complex"/></description></item>
 /// <item><term>other classes</term><description>whatever the <see cref="PyClass"/> registered in
-/// <see cref="PickleGlobals"/> builds; the writer writes any <see cref="IPyReducible"/></description></item>
+/// <see cref="PickleGlobals"/> builds; any other (not denied) an inert <see cref="PyObject"/>, and a bare class
+/// a <see cref="PyGlobal"/>; the writer writes those and any <see cref="IPyReducible"/></description></item>
 /// </list>
 /// </remarks>
 public static class PyPickle
@@ -80,8 +83,21 @@ public sealed record PickleReadOptions(
     long MaxBudgetBytes = 768L << 20,
     long MaxExpandedValues = 1L << 24)
 {
-    /// <summary>The standard whitelist and limits.</summary>
+    /// <summary>The standard whitelist, denylist and limits.</summary>
     public static PickleReadOptions Default { get; } = new(PickleGlobals.Default);
+
+    /// <summary>
+    /// Globals refused even as inert values (default <see cref="PickleDenylist.Default"/>): a pickle naming one
+    /// throws <see cref="ForbiddenGlobalException"/>.
+    /// </summary>
+    public PickleDenylist Denied { get; init; } = PickleDenylist.Default;
+
+    /// <summary>
+    /// Whether a global that is neither whitelisted nor denied is kept as an inert <see cref="PyObject"/> or
+    /// <see cref="PyGlobal"/> (true, the default) or refused with <see cref="ForbiddenGlobalException"/> (false:
+    /// the whitelist-only rule of earlier versions).
+    /// </summary>
+    public bool KeepInert { get; init; } = true;
 
     /// <summary>The estimated memory a pickle of <paramref name="inputLength"/> bytes may cost.</summary>
     public long BudgetFor(int inputLength) =>

@@ -57,6 +57,8 @@ internal static class PyValues
         FrozenSet<object> => "frozenset",
         PyException e => e.QualifiedName,
         PyGlobal g => $"global {g}",
+        PyObject o => o.Type.ToString(),
+        System.Numerics.Complex => "complex",
         _ => value.GetType().Name,
     };
 }

@@ -49,6 +49,7 @@ internal static class StandardGlobals
         classes[("builtins", "bytes")] = new BytesClass(byteArray: false);
         classes[("builtins", "bytearray")] = new BytesClass(byteArray: true);
         classes[("_codecs", "encode")] = new CodecsEncodeClass();
+        classes[("builtins", "complex")] = new ComplexClass();
         return PickleGlobals.FromEntries(classes);
     }
 }

@@ -34,9 +34,9 @@ public sealed class PicklingException : Exception
 }
 
 /// <summary>
-/// The pickle asks for something that would run code in Python: a global that is not on the whitelist,
-/// or an opcode that instantiates one (INST, OBJ). Nothing was resolved or called; callers treat the
-/// sender as hostile.
+/// The pickle asks for something that would run code in Python: a global on the denylist (or, with
+/// <see cref="PickleReadOptions.KeepInert"/> false, any global off the whitelist), or an opcode that instantiates
+/// one (INST, OBJ). Nothing was resolved or called; the server answers it and cuts off a peer that keeps sending them.
 /// </summary>
 public sealed class ForbiddenGlobalException : UnpicklingException
 {

@@ -14,8 +14,11 @@ public sealed class PickleReaderVectorTests
         PickleVector vector = PickleVectors.Get(id);
         if (vector.Name == "proxy_autoproxy")
         {
-            // A pickled proxy calls RebuildProxy, a function that would run code: never on the whitelist.
-            var e = Assert.ThrowsAny<UnpicklingException>(() => PyPickle.Loads(vector.Bytes, TestGlobals.ManagerOptions));
+            // A pickled proxy calls RebuildProxy, a function that would run code: never on the whitelist, kept inert.
+            var inert = Assert.IsType<PyObject>(PyPickle.Loads(vector.Bytes, TestGlobals.ManagerOptions));
+            Assert.Equal(new PyGlobal("multiprocessing.managers", "RebuildProxy"), inert.Type);
+            var strict = TestGlobals.ManagerOptions with { KeepInert = false };
+            var e = Assert.ThrowsAny<UnpicklingException>(() => PyPickle.Loads(vector.Bytes, strict));
             Assert.Contains("'multiprocessing.managers.RebuildProxy'", e.Message, StringComparison.Ordinal);
             return;
         }
@@ -34,7 +37,9 @@ public sealed class PickleReaderVectorTests
 
         if (needsManagers)
         {
-            var e = Assert.ThrowsAny<UnpicklingException>(() => PyPickle.Loads(vector.Bytes));
+            // Kept inert by default; refused under the whitelist-only rule.
+            Assert.NotNull(PyPickle.Loads(vector.Bytes));
+            var e = Assert.ThrowsAny<UnpicklingException>(() => PyPickle.Loads(vector.Bytes, PickleReadOptions.Default with { KeepInert = false }));
             Assert.Contains("'multiprocessing.managers.", e.Message, StringComparison.Ordinal);
             Assert.Contains("whitelist", e.Message, StringComparison.Ordinal);
         }

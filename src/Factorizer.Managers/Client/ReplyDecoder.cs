@@ -21,6 +21,9 @@ internal static class ReplyDecoder
                 throw e.IsQueueEmpty ? new QueueEmptyException()
                     : e.IsQueueFull ? new QueueFullException()
                     : new RemoteException(reply.Kind, e.QualifiedName, e.Message, e.Module == "multiprocessing.managers" ? e.Message : null);
+            case WireLiterals.Error when reply.Payload is PyObject inert:
+                // An exception of a class off the whitelist (a user's own, say) arrives inert: its args are its message.
+                throw new RemoteException(reply.Kind, inert.Type.ToString(), inert.Args.Count == 1 && inert.Args[0] is string s ? s : PyRepr.Of(inert.Args), null);
             case WireLiterals.Traceback or WireLiterals.Unserializable when reply.Payload is string text:
                 (string type, string message) = LastLine(text);
                 throw new RemoteException(reply.Kind, type, message, text);

@@ -18,9 +18,16 @@ namespace Factorizer.Managers.Server;
 /// </remarks>
 internal sealed class CallLoop(ManagerServer server, MessageChannel channel, SessionInfo caller, ISet<ISharedObject> called)
 {
+    /// <summary>
+    /// Refused pickles (denied globals) a call channel may send in a row before it is cut off. One is a mistake
+    /// (a user put something the denylist refuses) and the proxy must stay usable; a run of them is a probe.
+    /// </summary>
+    public const int MaxRefusalsInRow = 10;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         Task<byte[]?> next = ReadAsync(stopping);
+        int refusalsInRow = 0;
         while (true)
         {
             byte[]? frame;
@@ -38,15 +45,22 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                 return; // EOF: the normal end of a call channel.
             }
             RequestProblem problem = ServerSession.DecodeRequest(frame, out Request? request, out Reply? failure);
+            refusalsInRow = problem == RequestProblem.Hostile ? refusalsInRow + 1 : 0;
             switch (problem)
             {
                 case RequestProblem.Truncated:
                     return; // CPython: EOFError ends the thread without a reply.
-                case RequestProblem.Hostile:
-                    // A pickle that would run code is an attack, not a mistake: answer it, then cut the peer off.
-                    server.LogConnection("refused pickle", $"connection {caller}: {ServerSession.LastLine(failure!)}; closed");
+                case RequestProblem.Hostile when refusalsInRow >= MaxRefusalsInRow:
+                    // A run of pickles that would run code is a probe, not a mistake: answer the last, then cut the peer off.
+                    server.LogConnection("refused pickles, cut off", $"connection {caller}: {ServerSession.LastLine(failure!)}; {refusalsInRow} refused in a row; closed");
                     await TrySendAsync(failure!, stopping).ConfigureAwait(false);
                     return;
+                case RequestProblem.Hostile:
+                    // The frame was read whole, so the channel is still in step: answer and keep serving.
+                    server.LogConnection("refused pickle", $"connection {caller}: {ServerSession.LastLine(failure!)}");
+                    next = ReadAsync(stopping);
+                    await SendAsync(failure!, stopping).ConfigureAwait(false);
+                    continue;
                 case RequestProblem.Malformed:
                     next = ReadAsync(stopping);
                     await SendAsync(failure!, stopping).ConfigureAwait(false);

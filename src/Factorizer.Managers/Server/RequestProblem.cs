@@ -12,6 +12,9 @@ internal enum RequestProblem
     /// <summary>Not a pickle, or not a request's shape: answered with #TRACEBACK.</summary>
     Malformed,
 
-    /// <summary>A pickle that would run code in Python: answered, then the peer is cut off.</summary>
+    /// <summary>
+    /// A pickle naming a denied global (one that would run code in Python): answered with #TRACEBACK like a
+    /// malformed request; a call channel that sends <see cref="CallLoop.MaxRefusalsInRow"/> of these in a row is cut off.
+    /// </summary>
     Hostile,
 }

@@ -31,6 +31,19 @@ public class ReplyDecoderTests
     }
 
     [Fact]
+    public void ResultOf_ErrorOfAUserClass_ArrivesInertAndBecomesRemoteException()
+    {
+        // raise MyError('bad') in a CPython server: __main__.MyError is off the whitelist, so it reads inert.
+        object? payload = PyPickle.Loads(PyPickle.Dumps(new PyTuple("#ERROR", new PyObject(new PyGlobal("__main__", "MyError"), PyObjectCall.Reduce, new PyTuple("bad")))));
+        var reply = (PyTuple)payload!;
+
+        var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(new Reply(WireLiterals.Error, reply[1])));
+
+        Assert.Equal("__main__.MyError", e.RemoteType);
+        Assert.Equal("bad", e.RemoteMessage);
+    }
+
+    [Fact]
     public void ResultOf_ErrorBuiltin_RemoteExceptionWithTypeAndMessage()
     {
         var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(Reply.Error(PyException.Builtin("ValueError", "'timeout' must be a non-negative number"))));

@@ -70,6 +70,22 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
+    public void InertValues_RoundTripThroughTheJournal()
+    {
+        DurableQueue durable = Open("q");
+        var date = new PyObject(new PyGlobal("datetime", "date"), PyObjectCall.Reduce, new PyTuple(new byte[] { 0x07, 0xE8, 1, 2 }));
+        var job = new PyObject(new PyGlobal("__main__", "Job"), PyObjectCall.NewObj, PyTuple.Empty)
+            .WithState(new Dictionary<object, object?>(PyEqualityComparer.Instance) { ["name"] = "factor", ["when"] = date });
+        durable.Queue.TryPut(date);
+        durable.Queue.TryPut(job);
+        durable.Queue.TryPut(new System.Numerics.Complex(1, 2));
+
+        List<object?> back = Drain(Crash(durable).Queue);
+
+        Assert.Equal([date, job, new System.Numerics.Complex(1, 2)], back);
+    }
+
+    [Fact]
     public async Task Leases_Crash_LeasedItemsComeBackAtTheFrontOldestFirst()
     {
         DurableQueue durable = Open("q");

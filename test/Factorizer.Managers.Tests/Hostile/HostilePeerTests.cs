@@ -378,7 +378,7 @@ public class HostilePeerTests
 
     [Theory]
     [MemberData(nameof(CodeExecutionPickles))]
-    public async Task CodeExecutionPickle_InCallLoop_NeverRunsAndPeerIsCutOff(string variant)
+    public async Task CodeExecutionPickle_InCallLoop_NeverRunsRefusedAndChannelStillServes(string variant)
     {
         using var temp = new TempDirectory();
         string marker = temp.File("pwned");
@@ -387,14 +387,45 @@ public class HostilePeerTests
         await using RawPeer peer = await RawPeer.ConnectCallChannelAsync(server.EndPoint, server.Key);
 
         await peer.WriteFrameAsync(CodeExecutionPickle(variant, marker));
-        Reply? reply = await ReplyOrClosedAsync(peer);
+        Reply reply = await peer.ReadReplyAsync();
+        Reply next = await peer.RequestAsync(Request.Of("0", "qsize"));
 
-        Assert.True(reply is null || reply.Kind == WireLiterals.Traceback, $"{variant}: {reply}");
-        Assert.True(reply is null || ((string)reply.Payload!).Contains("UnpicklingError", StringComparison.Ordinal), $"{variant}: {reply}");
+        Assert.Equal(WireLiterals.Traceback, reply.Kind);
+        Assert.Contains("UnpicklingError", (string)reply.Payload!, StringComparison.Ordinal);
+        Assert.Contains("refused", (string)reply.Payload!, StringComparison.Ordinal);
         Assert.False(File.Exists(marker), "the pickle ran code");
         Assert.Equal(0, server.Jobs.Count);
         Assert.Equal(0, server.Named("witness").Count);
-        await peer.AssertClosedAsync(); // cut off, unlike a merely malformed request
+        Assert.Equal(WireLiterals.Traceback, next.Kind); // unknown ident '0', but answered: one refusal does not cut off
+        await witness.RoundTripAsync();
+    }
+
+    [Fact]
+    public async Task CodeExecutionPickles_TenInARow_PeerIsCutOff()
+    {
+        using var temp = new TempDirectory();
+        string marker = temp.File("pwned");
+        await using TestServer server = TestServer.Start();
+        await using Witness witness = await Witness.StartAsync(server);
+        await using RawPeer peer = await RawPeer.ConnectCallChannelAsync(server.EndPoint, server.Key);
+
+        // A good request in between resets the count.
+        for (int i = 0; i < 9; i++)
+        {
+            await peer.WriteFrameAsync(CodeExecutionPickle("os.system/in-request", marker));
+            Assert.Equal(WireLiterals.Traceback, (await peer.ReadReplyAsync()).Kind);
+        }
+        Assert.Equal(WireLiterals.Traceback, (await peer.RequestAsync(Request.Of("0", "qsize"))).Kind);
+        for (int i = 0; i < 10; i++)
+        {
+            await peer.WriteFrameAsync(CodeExecutionPickle("os.system/4", marker));
+            Reply? reply = await ReplyOrClosedAsync(peer);
+            Assert.True(reply is null || reply.Kind == WireLiterals.Traceback, $"refusal {i + 1}: {reply}");
+        }
+
+        await peer.AssertClosedAsync();
+        Assert.False(File.Exists(marker), "the pickle ran code");
+        Assert.Contains(server.Log, l => l.Contains("10 refused in a row", StringComparison.Ordinal));
         await witness.RoundTripAsync();
     }
 
