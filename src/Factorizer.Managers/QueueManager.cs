@@ -4,6 +4,7 @@ using Factorizer.Managers.Client;
 using Factorizer.Managers.Durability;
 using Factorizer.Managers.Queues;
 using Factorizer.Managers.Server;
+using Factorizer.Managers.Shared;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers;
@@ -113,6 +114,22 @@ public sealed class QueueManager : IAsyncDisposable
         });
         return name => Lookup(name).Queue;
     }
+
+    /// <summary>
+    /// Registers the first subset of <c>SyncManager</c>'s typeids, so a CPython <c>SyncManager(address, authkey).connect()</c>
+    /// client can call <c>dict()</c>, <c>list()</c>, <c>Namespace()</c>, <c>Value(typecode, value)</c>, <c>Event()</c>,
+    /// <c>Lock()</c> and <c>RLock()</c>; each <c>create</c> makes a new object. Not served: iterators (a dict's
+    /// <c>__iter__</c>, which needs a returned proxy), list slices, <c>Queue</c>, <c>JoinableQueue</c>,
+    /// <c>Condition</c>, <c>Semaphore</c>, <c>BoundedSemaphore</c>, <c>Barrier</c>, <c>Array</c>, <c>Pool</c>.
+    /// </summary>
+    public QueueManager RegisterSyncManagerTypes() =>
+        Register("dict", (args, kwargs) => new SharedDict(args, kwargs))
+            .Register("list", (args, kwargs) => new SharedList(args, kwargs))
+            .Register("Namespace", (args, kwargs) => new SharedNamespace(args, kwargs))
+            .Register("Value", (args, kwargs) => new SharedValue(args, kwargs))
+            .Register("Event", (args, kwargs) => new SharedEvent(args, kwargs))
+            .Register("Lock", SharedLock.Factory(reentrant: false))
+            .Register("RLock", SharedLock.Factory(reentrant: true));
 
     /// <summary>Registers any shared object factory (Python's <c>register(typeid, callable)</c>).</summary>
     public QueueManager Register(string typeId, SharedObjectFactory factory)

@@ -1,0 +1,68 @@
+using Factorizer.Managers.Server;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Shared;
+
+/// <summary>
+/// SyncManager's <c>Value</c> typeid, <c>Value(typecode, value, lock=True)</c>: one pickle value behind
+/// ValueProxy's <c>get</c> and <c>set</c> (its <c>value</c> property uses them). As in CPython, the typecode is
+/// kept but not enforced.
+/// </summary>
+public sealed class SharedValue : ISharedObject
+{
+    private static readonly string[] Methods = ["get", "set"];
+
+    private readonly Lock _gate = new();
+    private object? _value;
+
+    /// <summary>Makes a value from <c>Value(typecode, value, lock=True)</c>'s arguments.</summary>
+    public SharedValue(PyTuple args, IReadOnlyDictionary<string, object?> kwargs)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(kwargs);
+        var init = new SharedCall("Value", args, kwargs, new SessionInfo(0, "", 0));
+        init.CheckArity("typecode", "value", "lock");
+        TypeCode = PyErrors.Required(init, 0, "typecode");
+        _value = PyErrors.Required(init, 1, "value");
+    }
+
+    /// <summary>The typecode given at creation (e.g. <c>'i'</c>).</summary>
+    public object? TypeCode { get; }
+
+    /// <summary>The current value.</summary>
+    public object? Value
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _value;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ExposedMethods => Methods;
+
+    /// <inheritdoc/>
+    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        switch (call.Method)
+        {
+            case "get":
+                call.CheckArity();
+                return ValueTask.FromResult(Value);
+            case "set":
+                call.CheckArity("value");
+                object? value = PyErrors.Required(call, 0, "value");
+                lock (_gate)
+                {
+                    _value = value;
+                }
+                return ValueTask.FromResult<object?>(null);
+            default:
+                throw PyErrors.NoMethod("Value", call.Method);
+        }
+    }
+}
