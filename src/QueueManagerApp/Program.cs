@@ -42,6 +42,8 @@ return await ProgramShell.RunAsync("queue-manager", args, async stop =>
                 : manager.RegisterQueue(name, timeToRun: settings.TimeToRun);
             queues.Add(KeyValuePair.Create(name, queue));
         }
+        // SyncManager's dict, list, Namespace, Value, Event, Lock, RLock: a SyncManager client's m.dict() etc.
+        manager.RegisterSyncManagerTypes();
         if (settings.NamedQueues is { } typeId)
         {
             named = NamedQueueSet.Register(manager, typeId, settings.TimeToRun);
@@ -56,7 +58,7 @@ return await ProgramShell.RunAsync("queue-manager", args, async stop =>
         }
         string served = string.Join(", ", settings.Queues) + (settings.NamedQueues is { } n ? $"{(settings.Queues.Count > 0 ? ", " : "")}{n}(name)" : "");
         string durable = settings.DataDir is { } d ? $", durable in {DisplayText.QuotePath(d)}" : "";
-        Console.Error.WriteLine($"queue-manager: listening on {endPoint}; serving {served} (ttr {settings.TimeToRun.TotalSeconds:0.###} s{durable})");
+        Console.Error.WriteLine($"queue-manager: listening on {endPoint}; serving {served} and SyncManager's dict, list, Namespace, Value, Event, Lock, RLock (ttr {settings.TimeToRun.TotalSeconds:0.###} s{durable})");
         // Serve until a signal or a client's shutdown call; disposing the manager then stops accepting,
         // closes the connections and closes (flushes) the durable journals.
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -30,8 +30,9 @@ internal sealed record QueueManagerSettings
                                 acked, in order (leased items come back first)
           --fsync POLICY        with --data-dir: always (fsync every record), interval (once a second,
                                 the default) or never (the OS decides)
-        Not served (yet): CPython's SyncManager types (dict, list, Lock, Event, Namespace, ...). A
-        client asking for a typeid this program does not serve gets the error CPython's own server
+        Also served, for a SyncManager client: dict, list, Namespace, Value, Event, Lock, RLock.
+        Not served (yet): the other SyncManager types (Queue, Condition, Semaphore, Barrier, Array,
+        ...), dict iterators and list slices. A client asking for a typeid this program does not serve gets the error CPython's own server
         gives for an unregistered typeid: RemoteError with KeyError: 'TYPEID'. Pool, and callables
         that run Python code inside the server, can never be served by a non-Python server.
         Network:

@@ -32,6 +32,18 @@ public partial class QueueManagerTests
             dispatch(conn, None, 'shutdown')
             print('SHUTDOWN', flush=True)
             sys.exit(0)
+        if action == 'sync':
+            from multiprocessing.managers import SyncManager
+            s = SyncManager(address=('127.0.0.1', port), authkey=key)
+            s.connect()
+            d, l, ns, v, ev, lk, rl = s.dict(a=1), s.list([1]), s.Namespace(x=2), s.Value('i', 3), s.Event(), s.Lock(), s.RLock()
+            d['b'] = 2
+            l.append(4)
+            ns.y = 5
+            v.value += 1
+            ev.set()
+            print('SYNC', sorted(d.items()), len(l), l[1], ns.x + ns.y, v.value, ev.wait(1), lk.acquire(), rl.acquire(), rl.acquire(), flush=True)
+            sys.exit(0)
         m = M(address=('127.0.0.1', port), authkey=key)
         m.connect()
         if action == 'put':
@@ -95,6 +107,18 @@ public partial class QueueManagerTests
         Assert.True(produced.ExitCode == 0, produced.ToString());
         Assert.Contains("RESULTS " + string.Join(' ', Enumerable.Range(0, 20).Select(i => i * i)), produced.StdOut, StringComparison.Ordinal);
         Assert.Equal(-1, manager.Snapshot().ExitCode); // still serving
+    }
+
+    [Fact]
+    public async Task SyncManagerClient_UsesTheServedSyncManagerTypes()
+    {
+        await using ChildProcess manager = StartManager("--queue", "get_job_q");
+        int port = await TestPrograms.WaitListeningAsync(manager);
+
+        ProcessResult result = await RunClientAsync(port, "sync");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("SYNC [('a', 1), ('b', 2)] 2 4 7 4 True True True True", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
