@@ -211,7 +211,16 @@ public sealed class SharedList : ISharedObject
         bool reverse = PyErrors.Truthy(call.Arg(99, "reverse", false));
         Comparison<object?> compare = Compare;
         // Both stable, as Python's: a reverse sort keeps equal items in their original order.
-        List<object?> sorted = reverse ? [.. _items.OrderDescending(Comparer<object?>.Create(compare))] : [.. _items.Order(Comparer<object?>.Create(compare))];
+        List<object?> sorted;
+        try
+        {
+            sorted = reverse ? [.. _items.OrderDescending(Comparer<object?>.Create(compare))] : [.. _items.Order(Comparer<object?>.Create(compare))];
+        }
+        catch (InvalidOperationException e) when (e.InnerException is PythonErrorException error)
+        {
+            // The sort wraps a comparer's exception; the caller sees Python's TypeError, the list unchanged.
+            throw error;
+        }
         _items.Clear();
         _items.AddRange(sorted);
     }
