@@ -1,3 +1,5 @@
+using Factorizer.Pickle;
+
 namespace Factorizer.Managers.Client;
 
 /// <summary>
@@ -22,6 +24,10 @@ public sealed class RemoteException : Exception
         RemoteTraceback = remoteTraceback;
     }
 
+    /// <summary>Makes the exception for one failed reply that carried the remote exception's <c>args</c>.</summary>
+    public RemoteException(string replyKind, string remoteType, string remoteMessage, string? remoteTraceback, PyTuple remoteArgs)
+        : this(replyKind, remoteType, remoteMessage, remoteTraceback) => RemoteArgs = remoteArgs;
+
     /// <summary>#ERROR, #TRACEBACK or #UNSERIALIZABLE.</summary>
     public string ReplyKind { get; } = "";
 
@@ -33,6 +39,23 @@ public sealed class RemoteException : Exception
 
     /// <summary>The server's traceback text, when it sent one.</summary>
     public string? RemoteTraceback { get; }
+
+    /// <summary>
+    /// The remote exception's <c>args</c> as sent (a KeyError's key, in its pickle form); empty when the
+    /// reply carried only a traceback text.
+    /// </summary>
+    public PyTuple RemoteArgs { get; } = PyTuple.Empty;
+
+    /// <summary>
+    /// True when the remote exception is of the Python type <paramref name="pythonType"/>, given as
+    /// <c>KeyError</c> or <c>builtins.KeyError</c> (the class itself, not its subclasses).
+    /// </summary>
+    public bool Is(string pythonType)
+    {
+        ArgumentNullException.ThrowIfNull(pythonType);
+        return RemoteType == pythonType
+            || (RemoteType.Length > pythonType.Length && RemoteType.EndsWith(pythonType, StringComparison.Ordinal) && RemoteType[^(pythonType.Length + 1)] == '.');
+    }
 
     public override string ToString() =>
         RemoteTraceback is null ? base.ToString() : $"{base.ToString()}\n--- remote traceback ---\n{RemoteTraceback}";
