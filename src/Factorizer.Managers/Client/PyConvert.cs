@@ -74,12 +74,17 @@ public static class PyConvert
         return Fail<object>(value, target);
     }
 
-    /// <summary>The items of a Python list or tuple.</summary>
-    /// <exception cref="InvalidCastException"><paramref name="value"/> is neither.</exception>
+    /// <summary>
+    /// The items of a Python list or tuple, or of a dict view as CPython's server sends one: a call of
+    /// <c>builtins.list</c> on a list (<c>multiprocessing.reduction</c> registers the views that way), which
+    /// the reader keeps inert.
+    /// </summary>
+    /// <exception cref="InvalidCastException"><paramref name="value"/> is none of these.</exception>
     public static IReadOnlyList<object?> Items(object? value) => value switch
     {
         List<object?> list => list,
         PyTuple tuple => tuple,
+        PyObject { Module: "builtins", Name: "list", Args: [List<object?> list] } => list,
         _ => throw CannotConvert(value, typeof(IReadOnlyList<object?>)),
     };
 
