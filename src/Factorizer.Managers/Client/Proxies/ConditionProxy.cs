@@ -1,6 +1,3 @@
-using Factorizer.Managers.Wire;
-using Factorizer.Pickle;
-
 namespace Factorizer.Managers.Client.Proxies;
 
 /// <summary>
@@ -9,11 +6,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// </summary>
 public sealed class ConditionProxy : SharedProxy
 {
-    internal ConditionProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public ConditionProxy(SharedProxy source)
         : base(source)

@@ -13,11 +13,6 @@ namespace Factorizer.Managers.Client.Proxies;
 public sealed class DictProxy<TKey, TValue> : SharedProxy
     where TKey : notnull
 {
-    internal DictProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public DictProxy(SharedProxy source)
         : base(source)

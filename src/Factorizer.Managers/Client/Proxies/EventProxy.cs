@@ -1,4 +1,3 @@
-using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client.Proxies;
@@ -9,11 +8,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// </summary>
 public sealed class EventProxy : SharedProxy
 {
-    internal EventProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public EventProxy(SharedProxy source)
         : base(source)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client.Proxies;
@@ -11,11 +10,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// <typeparam name="T">Item type.</typeparam>
 public sealed class IteratorProxy<T> : SharedProxy
 {
-    internal IteratorProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public IteratorProxy(SharedProxy source)
         : base(source)

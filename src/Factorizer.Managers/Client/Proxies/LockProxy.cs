@@ -1,4 +1,3 @@
-using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client.Proxies;
@@ -18,11 +17,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// </summary>
 public sealed class LockProxy : SharedProxy
 {
-    internal LockProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public LockProxy(SharedProxy source)
         : base(source)

@@ -1,4 +1,3 @@
-using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client.Proxies;
@@ -6,11 +5,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// <summary>A proxy for SyncManager's <c>Namespace</c> (CPython's <c>NamespaceProxy</c>): named attributes.</summary>
 public sealed class NamespaceProxy : SharedProxy
 {
-    internal NamespaceProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public NamespaceProxy(SharedProxy source)
         : base(source)

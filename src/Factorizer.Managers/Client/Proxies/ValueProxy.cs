@@ -1,4 +1,3 @@
-using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client.Proxies;
@@ -7,11 +6,6 @@ namespace Factorizer.Managers.Client.Proxies;
 /// <typeparam name="T">Value type.</typeparam>
 public sealed class ValueProxy<T> : SharedProxy
 {
-    internal ValueProxy(ManagerClient client, Token token, IReadOnlyList<string> exposed)
-        : base(client, token, exposed)
-    {
-    }
-
     /// <summary>Takes over <paramref name="source"/>'s reference (see <see cref="SharedProxy(SharedProxy)"/>).</summary>
     public ValueProxy(SharedProxy source)
         : base(source)
