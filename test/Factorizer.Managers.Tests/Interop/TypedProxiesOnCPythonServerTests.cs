@@ -1,5 +1,6 @@
 using Factorizer.Managers.Client;
 using Factorizer.Managers.Client.Proxies;
+using Factorizer.Managers.Queues;
 using Factorizer.Managers.Tests.Client;
 using Factorizer.Managers.Tests.Support;
 using Factorizer.Pickle;
@@ -87,6 +88,50 @@ public sealed class TypedProxiesOnCPythonServerTests : TypedProxyContractTests
         await c.ReleaseAsync().WaitAsync(Timeouts.Short);
         var e = await Assert.ThrowsAsync<RemoteException>(() => sem.ReleaseAsync().WaitAsync(Timeouts.Short));
         Assert.True(e.Is("ValueError"), e.ToString());
+    }
+
+    [Fact]
+    public async Task Barrier_TwoWaitersPassTogether_AbortBreaksIt()
+    {
+        await using SyncServer server = await StartServerAsync();
+        await using ManagerClient client = await server.ConnectAsync();
+        await using BarrierProxy barrier = await client.CreateBarrierAsync(2).WaitAsync(Timeouts.Short);
+
+        Assert.Equal(2, await barrier.PartiesAsync().WaitAsync(Timeouts.Short));
+        Task<int> first = barrier.WaitAsync(Timeouts.Long);
+        Assert.False(first.IsCompleted);
+        int second = await barrier.WaitAsync(Timeouts.Long).WaitAsync(Timeouts.Long);
+        Assert.Equal([0, 1], new[] { await first.WaitAsync(Timeouts.Short), second }.Order());
+
+        Task<int> alone = barrier.WaitAsync(Timeouts.Long);
+        Assert.False(alone.IsCompleted);
+        await barrier.AbortAsync().WaitAsync(Timeouts.Short);
+        Assert.True((await Assert.ThrowsAsync<RemoteException>(() => alone.WaitAsync(Timeouts.Short))).Is("BrokenBarrierError"));
+        Assert.True(await barrier.IsBrokenAsync().WaitAsync(Timeouts.Short));
+        await barrier.ResetAsync().WaitAsync(Timeouts.Short);
+        Assert.Equal(0, await barrier.WaitingAsync().WaitAsync(Timeouts.Short));
+    }
+
+    [Fact]
+    public async Task ArrayAndQueue_ReadWriteByIndex_PutGet()
+    {
+        await using SyncServer server = await StartServerAsync();
+        await using ManagerClient client = await server.ConnectAsync();
+
+        await using (ArrayProxy<long> a = await client.CreateArrayAsync<long>("q", [1, 2, 3]).WaitAsync(Timeouts.Short))
+        {
+            await a.SetAsync(-1, 30).WaitAsync(Timeouts.Short);
+            Assert.Equal(3, await a.CountAsync().WaitAsync(Timeouts.Short));
+            Assert.Equal(30, await a.GetAsync(2).WaitAsync(Timeouts.Short));
+            Assert.True((await Assert.ThrowsAsync<RemoteException>(() => a.CallAsync("__setitem__", new PyTuple(0, "x")).WaitAsync(Timeouts.Short))).Is("TypeError"));
+            Assert.True((await Assert.ThrowsAsync<RemoteException>(() => a.GetAsync(3).WaitAsync(Timeouts.Short))).Is("IndexError"));
+        }
+        await using (QueueProxy<long[]> q = await client.CreateQueueAsync<long[]>(maxSize: 1).WaitAsync(Timeouts.Short))
+        {
+            await q.PutAsync([1, 2]).AsTask().WaitAsync(Timeouts.Short);
+            await Assert.ThrowsAsync<QueueFullException>(() => q.PutAsync([3], TimeSpan.Zero).AsTask().WaitAsync(Timeouts.Short));
+            Assert.Equal(new long[] { 1, 2 }, await q.GetAsync().AsTask().WaitAsync(Timeouts.Short));
+        }
     }
 
     [Theory]

@@ -63,6 +63,24 @@ public static class ManagerClientProxies
     public static async Task<ConditionProxy> CreateConditionAsync(this ManagerClient client, CancellationToken cancellationToken = default) =>
         new(await client.CreateProxyAsync("Condition", null, cancellationToken).ConfigureAwait(false));
 
+    /// <summary><c>m.Barrier(parties)</c>.</summary>
+    public static async Task<BarrierProxy> CreateBarrierAsync(this ManagerClient client, int parties, CancellationToken cancellationToken = default) =>
+        new(await client.CreateProxyAsync("Barrier", [parties], cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>m.Array(typeCode, items)</c>, e.g. <c>"q"</c> for 64-bit ints or <c>"d"</c> for doubles.</summary>
+    public static async Task<ArrayProxy<T>> CreateArrayAsync<T>(this ManagerClient client, string typeCode, IEnumerable<T> items, CancellationToken cancellationToken = default) =>
+        new(await client.CreateProxyAsync("Array", [typeCode, ProxyArgs.List(items)], cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// <c>m.Queue(maxSize)</c>, or <c>m.JoinableQueue(maxSize)</c> when <paramref name="joinable"/>: a new queue
+    /// of its own (0: unbounded), with the <see cref="QueueProxy{T}"/> surface (leases only on our server).
+    /// </summary>
+    public static Task<QueueProxy<T>> CreateQueueAsync<T>(this ManagerClient client, int maxSize = 0, bool joinable = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.GetQueueAsync<T>(joinable ? "JoinableQueue" : "Queue", [maxSize], cancellationToken);
+    }
+
     /// <summary><c>m.Event()</c>.</summary>
     public static async Task<EventProxy> CreateEventAsync(this ManagerClient client, CancellationToken cancellationToken = default) =>
         new(await client.CreateProxyAsync("Event", null, cancellationToken).ConfigureAwait(false));
