@@ -47,14 +47,18 @@ public sealed class RemoteException : Exception
     public PyTuple RemoteArgs { get; } = PyTuple.Empty;
 
     /// <summary>
-    /// True when the remote exception is of the Python type <paramref name="pythonType"/>, given as
-    /// <c>KeyError</c> or <c>builtins.KeyError</c> (the class itself, not its subclasses).
+    /// True when the remote exception is of the Python type <paramref name="pythonType"/> (the class itself,
+    /// not its subclasses), given as <c>KeyError</c> or <c>builtins.KeyError</c>. The module is compared when
+    /// both sides name one; a traceback-only reply names none, so there the class name decides.
     /// </summary>
     public bool Is(string pythonType)
     {
         ArgumentNullException.ThrowIfNull(pythonType);
-        return RemoteType == pythonType
-            || (RemoteType.Length > pythonType.Length && RemoteType.EndsWith(pythonType, StringComparison.Ordinal) && RemoteType[^(pythonType.Length + 1)] == '.');
+        int mine = RemoteType.LastIndexOf('.');
+        int theirs = pythonType.LastIndexOf('.');
+        return mine >= 0 && theirs >= 0
+            ? RemoteType == pythonType
+            : RemoteType.AsSpan(mine + 1).SequenceEqual(pythonType.AsSpan(theirs + 1));
     }
 
     public override string ToString() =>

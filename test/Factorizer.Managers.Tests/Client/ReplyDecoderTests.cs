@@ -147,6 +147,7 @@ public class ReplyDecoderTests
         Assert.True(e.Is("builtins.KeyError"));
         Assert.False(e.Is("Error"));
         Assert.False(e.Is("uiltins.KeyError"));
+        Assert.False(e.Is("queue.KeyError"));
         Assert.False(e.Is("LookupError"));
     }
 
@@ -156,6 +157,9 @@ public class ReplyDecoderTests
         var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(Reply.Traceback("Traceback...\nKeyError: 'x'\n")));
 
         Assert.Empty(e.RemoteArgs);
+        Assert.True(e.Is("KeyError"));
+        Assert.True(e.Is("builtins.KeyError")); // the traceback names no module: the class name decides
+        Assert.False(e.Is("ValueError"));
     }
 
     [Theory]

@@ -65,6 +65,12 @@ public abstract class TypedProxyContractTests
         Assert.Equal("tuple key", await d.GetAsync(new PyTuple(1L, "x")).WaitAsync(Timeouts.Short));
         // Python's int and float keys are one key: 1 == 1.0.
         Assert.Equal("tuple key", await d.GetAsync(new PyTuple(1.0, "x")).WaitAsync(Timeouts.Short));
+
+        // A value of another type than the proxy's: InvalidCastException naming both.
+        await using DictProxy<object, long> typed = new(await client.AttachAsync(d.Token).WaitAsync(Timeouts.Short));
+        var cast = await Assert.ThrowsAsync<InvalidCastException>(() => typed.GetAsync(new PyTuple(1L, "x")).WaitAsync(Timeouts.Short));
+        Assert.Contains("'tuple key'", cast.Message, StringComparison.Ordinal);
+        Assert.Contains("Int64", cast.Message, StringComparison.Ordinal);
     }
 
     [Fact]
