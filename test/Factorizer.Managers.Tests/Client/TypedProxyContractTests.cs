@@ -329,6 +329,7 @@ public abstract class TypedProxyContractTests
     private static void AssertConnectionLost(Exception e) =>
         Assert.True(e is ManagerConnectionException || (e is RemoteException r && r.Is("ConnectionAbortedError")), e.ToString());
 
-    private static async Task<long> ObjectsAsync(ManagerClient client) =>
+    /// <summary><c>number_of_objects</c>: shared objects with live references on the server.</summary>
+    protected static async Task<long> ObjectsAsync(ManagerClient client) =>
         (long)(await client.ControlAsync("number_of_objects", PyTuple.Empty).WaitAsync(Timeouts.Short))!;
 }

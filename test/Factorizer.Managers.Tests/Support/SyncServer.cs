@@ -16,13 +16,14 @@ public sealed class SyncServer : IAsyncDisposable
     private readonly ChildProcess? _python;
     private bool _oursStopped;
 
-    private SyncServer(TestServer? ours, ChildProcess? python, int port)
+    private SyncServer(TestServer? ours, ChildProcess? python, int pythonPort)
     {
         _ours = ours;
         _python = python;
-        Port = port;
+        Port = ours?.Port ?? pythonPort;
     }
 
+    /// <summary>The port it listens on (127.0.0.1).</summary>
     public int Port { get; }
 
     /// <summary>True for CPython's server.</summary>
@@ -52,16 +53,14 @@ public sealed class SyncServer : IAsyncDisposable
         }
     }
 
-    private int BoundPort => _ours?.Port ?? Port;
-
     /// <summary>A client of ours.</summary>
     public Task<ManagerClient> ConnectAsync() =>
-        QueueManager.ConnectAsync("127.0.0.1", BoundPort, TestServer.DefaultKey).WaitAsync(Timeouts.Short);
+        QueueManager.ConnectAsync("127.0.0.1", Port, TestServer.DefaultKey).WaitAsync(Timeouts.Short);
 
     /// <summary>Python/proxy_peer.py (python3) acting on the object <paramref name="typeId"/> <paramref name="ident"/>.</summary>
     public ChildProcess StartPeer(string typeId, string ident, string action, params string[] more) =>
         ChildProcess.Start(Python.Require("3.11"),
-            [PythonScripts.PathOf("proxy_peer.py"), "--port", BoundPort.ToString(CultureInfo.InvariantCulture), "--typeid", typeId, "--ident", ident, "--action", action, .. more],
+            [PythonScripts.PathOf("proxy_peer.py"), "--port", Port.ToString(CultureInfo.InvariantCulture), "--typeid", typeId, "--ident", ident, "--action", action, .. more],
             PythonEnvironment);
 
     /// <summary>Runs a peer to its end and checks it exited 0; returns its stdout.</summary>
