@@ -5,6 +5,7 @@
                         ours (ACQUIRED True), then wait for a line on stdin and release (RELEASED)
 --action inert-put      put stdlib values (and with --user-class a dataclass of this script) in the dict
 --action inert-check    check the copies C# made of them (EQUAL True)
+--action share --into D  store this proxy in the dict whose ident is D, under "shared" (SHARED)
 The key comes from FACTOR_AUTHKEY.
 """
 import argparse
@@ -33,6 +34,7 @@ parser.add_argument("--typeid", required=True)
 parser.add_argument("--ident", required=True)
 parser.add_argument("--action", required=True)
 parser.add_argument("--user-class", action="store_true")
+parser.add_argument("--into")
 opts = parser.parse_args()
 address = ("127.0.0.1", opts.port)
 key = os.environ["FACTOR_AUTHKEY"].encode()
@@ -69,5 +71,9 @@ elif opts.action == "inert-check":
         values["point"] = Point(1, 2)
     copies = {k: proxy[k + "2"] for k in values}
     say("EQUAL", copies == values)
+elif opts.action == "share":
+    into = manager._registry["dict"][-1](Token("dict", address, opts.into), "pickle", manager=manager, authkey=key)
+    into["shared"] = proxy
+    say("SHARED")
 else:
     sys.exit("unknown action " + opts.action)
