@@ -6,6 +6,12 @@ namespace Factorizer.Managers.Shared;
 /// <summary>Python exceptions and argument checks shared by the SyncManager types.</summary>
 internal static class PyErrors
 {
+    /// <summary>
+    /// The most items a call may make a new sequence of (<c>l * n</c>): beyond it
+    /// the caller gets <c>MemoryError</c>, so one request cannot make the server allocate without bound.
+    /// </summary>
+    public const int MaxItems = 1 << 24;
+
     public static PythonErrorException KeyError(object? key) => new(new PyException("builtins", "KeyError", new PyTuple(key)));
 
     public static PythonErrorException IndexError(string message) => new(PyException.Builtin("IndexError", message));
@@ -13,6 +19,10 @@ internal static class PyErrors
     public static PythonErrorException AttributeError(string message) => new(PyException.Builtin("AttributeError", message));
 
     public static PythonErrorException RuntimeError(string message) => new(PyException.Builtin("RuntimeError", message));
+
+    public static PythonErrorException NotImplemented(string message) => new(PyException.Builtin("NotImplementedError", message));
+
+    public static PythonErrorException MemoryError(string message) => new(PyException.Builtin("MemoryError", message));
 
     public static PythonErrorException NoMethod(string type, string method) => AttributeError($"'{type}' object has no attribute '{method}'");
 

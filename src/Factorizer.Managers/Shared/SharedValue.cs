@@ -20,7 +20,7 @@ public sealed class SharedValue : ISharedObject
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(kwargs);
-        var init = new SharedCall("Value", args, kwargs, new SessionInfo(0, "", 0));
+        var init = SharedCall.ForCreate("Value", args, kwargs);
         init.CheckArity("typecode", "value", "lock");
         TypeCode = PyErrors.Required(init, 0, "typecode");
         _value = PyErrors.Required(init, 1, "value");
