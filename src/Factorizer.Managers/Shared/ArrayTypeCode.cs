@@ -8,9 +8,11 @@ namespace Factorizer.Managers.Shared;
 
 /// <summary>
 /// One of <c>array.array</c>'s typecodes: what an item may be (an int in a C type's range, a float, one character),
-/// and the two forms an <c>array.array</c> takes in a pickle: <c>array.array(typecode, list)</c> (protocol 2, and
-/// what the server writes) and <c>array._array_reconstructor(array.array, typecode, machine_format, bytes)</c>
-/// (protocol 3 and later, what CPython writes).
+/// and the forms an <c>array.array</c> takes in a pickle: <c>array.array(typecode, list)</c> (protocol 2, and what
+/// the server writes), <c>array.array(typecode, bytes)</c> (what <c>multiprocessing.managers</c> registers with its
+/// pickler: the client's native bytes, read as little-endian with a 64-bit C long and a 4-byte <c>wchar_t</c>, as on
+/// Linux and macOS) and <c>array._array_reconstructor(array.array, typecode, machine_format, bytes)</c> (protocol 3
+/// and later, plain <c>pickle</c>).
 /// </summary>
 internal sealed class ArrayTypeCode
 {
@@ -18,31 +20,33 @@ internal sealed class ArrayTypeCode
 
     private static readonly Dictionary<string, ArrayTypeCode> ByCode = new(StringComparer.Ordinal)
     {
-        ["b"] = new("b", Kind.Signed, 8, "signed char"),
-        ["B"] = new("B", Kind.Unsigned, 8, "unsigned byte integer"),
-        ["h"] = new("h", Kind.Signed, 16, "signed short integer"),
-        ["H"] = new("H", Kind.Unsigned, 16, "unsigned short"),
-        ["i"] = new("i", Kind.Signed, 32, "signed integer"),
-        ["I"] = new("I", Kind.Unsigned, 32, "unsigned int"),
-        ["l"] = new("l", Kind.Signed, 64, "signed long integer"),   // C long: 64 bits on the LP64 systems CPython clients run on
-        ["L"] = new("L", Kind.Unsigned, 64, "unsigned long"),
-        ["q"] = new("q", Kind.Signed, 64, "signed long long integer"),
-        ["Q"] = new("Q", Kind.Unsigned, 64, "unsigned long long"),
-        ["f"] = new("f", Kind.Float, 32, "float"),
-        ["d"] = new("d", Kind.Float, 64, "double"),
-        ["u"] = new("u", Kind.Character, 32, "unicode character"),
-        ["w"] = new("w", Kind.Character, 32, "unicode character"),
+        ["b"] = new("b", Kind.Signed, 8, 1, "signed char"),
+        ["B"] = new("B", Kind.Unsigned, 8, 0, "unsigned byte integer"),
+        ["h"] = new("h", Kind.Signed, 16, 4, "signed short integer"),
+        ["H"] = new("H", Kind.Unsigned, 16, 2, "unsigned short"),
+        ["i"] = new("i", Kind.Signed, 32, 8, "signed integer"),
+        ["I"] = new("I", Kind.Unsigned, 32, 6, "unsigned int"),
+        ["l"] = new("l", Kind.Signed, 64, 12, "signed long integer"),   // C long: 64 bits on the LP64 systems CPython clients run on
+        ["L"] = new("L", Kind.Unsigned, 64, 10, "unsigned long"),
+        ["q"] = new("q", Kind.Signed, 64, 12, "signed long long integer"),
+        ["Q"] = new("Q", Kind.Unsigned, 64, 10, "unsigned long long"),
+        ["f"] = new("f", Kind.Float, 32, 14, "float"),
+        ["d"] = new("d", Kind.Float, 64, 16, "double"),
+        ["u"] = new("u", Kind.Character, 32, 20, "unicode character"),
+        ["w"] = new("w", Kind.Character, 32, 20, "unicode character"),
     };
 
     private readonly Kind _kind;
     private readonly int _bits;
+    private readonly int _nativeFormat; // the machine format code of a little-endian LP64 client's tobytes()
     private readonly string _cName;
 
-    private ArrayTypeCode(string code, Kind kind, int bits, string cName)
+    private ArrayTypeCode(string code, Kind kind, int bits, int nativeFormat, string cName)
     {
         Code = code;
         _kind = kind;
         _bits = bits;
+        _nativeFormat = nativeFormat;
         _cName = cName;
     }
 
@@ -92,7 +96,7 @@ internal sealed class ArrayTypeCode
                 {
                     throw new PythonErrorException(PyException.Builtin("OverflowError", $"{_cName} is {(n < min ? "less than minimum" : "greater than maximum")}"));
                 }
-                return n >= long.MinValue && n <= long.MaxValue ? (long)n : n;
+                return n >= long.MinValue && n <= long.MaxValue ? (object)(long)n : n;
         }
     }
 
@@ -110,6 +114,10 @@ internal sealed class ArrayTypeCode
             case { Module: "array", Name: "array", Call: PyObjectCall.Reduce, Args: [string code, List<object?> list] }:
                 typeCode = Of(code);
                 items = list.Select(typeCode.Item).ToList();
+                return true;
+            case { Module: "array", Name: "array", Call: PyObjectCall.Reduce, Args: [string code, byte[] native] }:
+                typeCode = Of(code);
+                items = Decode(typeCode._nativeFormat, native).Select(typeCode.Item).ToList();
                 return true;
             case { Module: "array", Name: "_array_reconstructor", Call: PyObjectCall.Reduce, Args: [PyGlobal, string code, long format, byte[] bytes] }:
                 typeCode = Of(code);
@@ -172,7 +180,7 @@ internal sealed class ArrayTypeCode
         return items;
     }
 
-    private static object Unsigned(ulong value) => value <= long.MaxValue ? (long)value : (BigInteger)value;
+    private static object Unsigned(ulong value) => value <= long.MaxValue ? (object)(long)value : (BigInteger)value;
 
     private static string Character(uint scalar) => Rune.IsValid(scalar) ? new Rune(scalar).ToString()
         : throw PythonErrorException.ValueError($"character U+{scalar:x} is not in range [U+0000; U+10ffff]");

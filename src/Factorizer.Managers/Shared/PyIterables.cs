@@ -45,7 +45,7 @@ internal static class PyIterables
         var items = new List<object?>((int)count);
         for (BigInteger i = start, k = 0; k < count; k++, i += step)
         {
-            items.Add(i >= long.MinValue && i <= long.MaxValue ? (long)i : i);
+            items.Add(i >= long.MinValue && i <= long.MaxValue ? (object)(long)i : i);
         }
         return items;
     }
