@@ -176,6 +176,7 @@ before = m._number_of_objects()
 o = {"list": list(d), "for": [k for k in d], "sorted": sorted(d)}
 it = iter(d)
 o["next"] = next(it)
+gc.collect()  # the iterators of list(d) and friends may wait for a collection (3.12)
 o["during"] = m._number_of_objects() - before
 del it
 gc.collect()
