@@ -109,6 +109,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             Reply fallback = request.Method switch
             {
                 "__str__" or "__repr__" => Reply.Return(target.ToString()),
+                WireLiterals.GetValue when target.TryCopyValue(out object? copy) => Reply.Return(copy),
                 WireLiterals.GetValue => new Reply(WireLiterals.Unserializable,
                     PythonTraceback.Format("TypeError", $"cannot pickle '{target.GetType().Name}' object", "serve_client")),
                 _ => Reply.Traceback(PythonTraceback.Format("AttributeError",

@@ -61,6 +61,9 @@ internal static class PyErrors
         };
     }
 
+    /// <summary>Python's repr of a value for <c>str(proxy)</c>, cut at a megabyte of text.</summary>
+    public static string Repr(object? value) => PyRepr.Of(value, maxLength: 1 << 20);
+
     /// <summary>Python's name for an argument's type, for error messages.</summary>
     public static string TypeName(object? value) => value switch
     {

@@ -41,6 +41,13 @@ public sealed class SharedArray : ISharedObject
     public IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <inheritdoc/>
+    public bool TryCopyValue(out object? value)
+    {
+        value = _typeCode.ToPickle(Snapshot());
+        return true;
+    }
+
+    /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -113,7 +120,7 @@ public sealed class SharedArray : ISharedObject
     {
         lock (_items)
         {
-            return $"array('{_typeCode.Code}', {PyRepr.Of(_items)})";
+            return $"array('{_typeCode.Code}', {PyErrors.Repr(_items)})";
         }
     }
 }

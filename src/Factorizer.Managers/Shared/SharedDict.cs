@@ -40,6 +40,16 @@ public sealed class SharedDict : ISharedObject
     }
 
     /// <inheritdoc/>
+    public bool TryCopyValue(out object? value)
+    {
+        value = Snapshot();
+        return true;
+    }
+
+    /// <summary>Python's repr of the dict (what <c>str(proxy)</c> shows).</summary>
+    public override string ToString() => PyErrors.Repr(Snapshot());
+
+    /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);

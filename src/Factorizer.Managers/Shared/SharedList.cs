@@ -48,6 +48,16 @@ public sealed class SharedList : ISharedObject
     }
 
     /// <inheritdoc/>
+    public bool TryCopyValue(out object? value)
+    {
+        value = Snapshot();
+        return true;
+    }
+
+    /// <summary>Python's repr of the list (what <c>str(proxy)</c> shows).</summary>
+    public override string ToString() => PyErrors.Repr(Snapshot());
+
+    /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);

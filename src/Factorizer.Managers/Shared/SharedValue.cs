@@ -44,6 +44,19 @@ public sealed class SharedValue : ISharedObject
     /// <inheritdoc/>
     public IReadOnlyList<string> ExposedMethods => Methods;
 
+    /// <summary>A <c>multiprocessing.managers.Value</c> as CPython pickles one (NEWOBJ, then its <c>__dict__</c>).</summary>
+    public bool TryCopyValue(out object? value)
+    {
+        var state = new Dictionary<object, object?>(PyEqualityComparer.Instance);
+        state["_typecode"] = TypeCode;
+        state["_value"] = Value;
+        value = new PyObject(new PyGlobal("multiprocessing.managers", "Value"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
+        return true;
+    }
+
+    /// <summary>Python's repr: <c>Value('i', 5)</c>.</summary>
+    public override string ToString() => $"Value({PyErrors.Repr(TypeCode)}, {PyErrors.Repr(Value)})";
+
     /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {

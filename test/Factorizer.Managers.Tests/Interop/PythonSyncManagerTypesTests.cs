@@ -110,6 +110,12 @@ public class PythonSyncManagerTypesTests(ITestOutputHelper output)
         Assert.StartsWith("NotImplementedError: list.sort(key=...) is not served", l.GetProperty("sort_key").GetString(), StringComparison.Ordinal);
         Assert.Equal("[\"a\",\"bb\",\"ccc\"]", l.GetProperty("client_sorted").GetRawText());
 
+        JsonElement values = r.GetProperty("values");
+        Assert.Equal("[\"{'a': [1, 'x']}\",\"[1, 2.5, None]\",\"Value('i', 5)\",\"Namespace(x='s', y=2)\",\"array('b', [1])\"]",
+            values.GetProperty("str").GetRawText());
+        Assert.Equal("[{\"a\":[1,\"x\"]},[1,2.5,null],[\"Value\",5],\"Namespace(x='s', y=2)\",[1]]", values.GetProperty("copies").GetRawText());
+        Assert.StartsWith("RemoteError", values.GetProperty("not_copyable").GetString(), StringComparison.Ordinal);
+
         JsonElement f = r.GetProperty("fork");
         Assert.Equal("[0,0]", f.GetProperty("exitcodes").GetRawText());
         Assert.Equal(2, f.GetProperty("value").GetInt32());

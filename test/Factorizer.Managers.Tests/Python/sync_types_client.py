@@ -4,6 +4,7 @@ fork children and pickled through a queue, and hostile calls that must leave the
 Prints RESULT <json>."""
 import argparse
 import array
+import copy
 import gc
 import json
 import multiprocessing
@@ -206,6 +207,15 @@ o["sort_key"] = error(lambda: w.sort(key=len))
 w[:] = sorted(w[:], key=len)
 o["client_sorted"] = w[:]
 out["list"] = o
+
+
+# str(proxy) and proxy._getvalue() / copy.deepcopy(proxy): Python's repr, and a copy of the referent
+sd, sl, sv, sn, sa = m.dict({"a": [1, "x"]}), m.list([1, 2.5, None]), m.Value("i", 5), m.Namespace(y=2, x="s"), m.Array("b", [1])
+gv = sv._getvalue()
+out["values"] = {"str": [str(sd), str(sl), str(sv), str(sn), str(sa)],
+                 "copies": [sd._getvalue(), copy.deepcopy(sl), [type(gv).__name__, gv.value], repr(sn._getvalue()),
+                            list(sa._getvalue())],
+                 "not_copyable": error(lambda: m.Lock()._getvalue())}
 
 
 # proxies in fork children: each child's proxies incref on a fresh connection and work as in the parent
