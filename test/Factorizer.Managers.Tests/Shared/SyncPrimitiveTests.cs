@@ -102,6 +102,18 @@ public class SyncPrimitiveTests
     }
 
     [Fact]
+    public async Task Condition_HeldByAConnectionThatCloses_IsReleased()
+    {
+        var c = new SharedCondition();
+        await Call(c, Alice, "acquire");
+        await Call(c, Alice, "acquire");
+        Assert.Equal(false, await Call(c, Bob, "acquire", false));
+        await c.SessionClosedAsync(Alice);
+        Assert.Equal(true, await Call(c, Bob, "acquire", false));
+        Assert.Equal("TypeError", CreateError(SharedCondition.Factory, new PyGlobal("multiprocessing.managers", "RebuildProxy")).Name);
+    }
+
+    [Fact]
     public async Task Barrier_LetsPartiesThroughWithArrivalIndexes_ThenTimesOutBroken_ResetRepairs()
     {
         var b = new SharedBarrier(3);
