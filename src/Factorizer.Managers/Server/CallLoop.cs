@@ -66,6 +66,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                     await SendAsync(failure!, stopping).ConfigureAwait(false);
                     continue;
             }
+            NestedProxies.Keep(frame, request!, server.Objects);
             using var call = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             next = ReadAsync(stopping);
             Task<(Reply Reply, ISharedObject? Target, SharedCall? Call)> reply = InvokeAsync(request!, call.Token);

@@ -77,6 +77,8 @@ internal static class PyErrors
         List<object?> => "list",
         Dictionary<object, object?> => "dict",
         HashSet<object?> or HashSet<object> => "set",
+        PyObject inert => inert.Name,
+        PyGlobal global => global.Name.Contains('.', StringComparison.Ordinal) || char.IsLower(global.Name[0]) ? "function" : "type",
         _ => value.GetType().Name,
     };
 

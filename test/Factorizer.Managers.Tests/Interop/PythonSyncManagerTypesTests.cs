@@ -128,6 +128,11 @@ public class PythonSyncManagerTypesTests(ITestOutputHelper output)
         Assert.Equal("queue", p.GetProperty("seen").GetString());
         Assert.True(p.GetProperty("same").GetBoolean());
 
+        JsonElement n = r.GetProperty("nested");
+        Assert.Equal(1, n.GetProperty("first").GetInt32());
+        Assert.Equal(3, n.GetProperty("appended").GetInt32());
+        Assert.Equal(3, n.GetProperty("len").GetInt32());
+
         JsonElement h = r.GetProperty("hostile");
         Assert.Equal("TypeError: get() takes at most 2 arguments (3 given)", h.GetProperty("get_args").GetString());
         Assert.Equal("TypeError: get() got an unexpected keyword argument 'bogus'", h.GetProperty("get_kw").GetString());

@@ -253,6 +253,13 @@ pq.put(pd)
 again = pq.get(timeout=60)
 again["via"] = "queue"
 out["pickled"] = {"type": type(again).__name__, "seen": pd["via"], "same": again._token.id == pd._token.id}
+# nested proxies (Python's documentation): the inner objects outlive the caller's own proxies to them
+outer = m.list([m.dict() for _ in range(2)])
+outer.append(m.dict(k=3))
+gc.collect()
+inner = outer[0]
+inner["a"] = 1
+out["nested"] = {"first": outer[0]["a"], "appended": outer[2]["k"], "len": len(outer)}
 
 # hostile calls: clean Python errors, and the connection goes on serving
 h = m.Queue()

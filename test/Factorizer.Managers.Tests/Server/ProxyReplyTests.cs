@@ -58,6 +58,25 @@ public class ProxyReplyTests
     }
 
     [Fact]
+    public async Task ProxyStoredInASharedObject_KeepsItsObjectAfterTheCallersProxyGoes()
+    {
+        await using TestServer server = TestServer.Start(configure: m => m.RegisterSyncManagerTypes());
+        await using var client = await server.ConnectAsync();
+        (Token inner, _) = await client.CreateAsync("dict", []);
+        // What CPython's DictProxy.__reduce__ writes: RebuildProxy(DictProxy, token, 'pickle', {}).
+        var pickled = new PyObject(new PyGlobal("multiprocessing.managers", "RebuildProxy"), PyObjectCall.Reduce,
+            new PyTuple(new PyGlobal("multiprocessing.managers", "DictProxy"), inner, "pickle", new Dictionary<object, object?>()));
+        (Token outer, _) = await client.CreateAsync("list", [new List<object?> { pickled }]);
+        await client.CallAsync(outer.Id, "append", new PyTuple(pickled));
+
+        await client.DecRefAsync(inner.Id); // the caller's own proxy goes
+
+        Assert.Equal(2, server.Server.ObjectCount);
+        await client.IncRefAsync(inner.Id); // whoever unpickles the stored proxy later finds the object
+        Assert.Equal(2, server.Server.Objects.RefCountOf(inner.Id)); // pinned once, however often stored
+    }
+
+    [Fact]
     public async Task ProxyReplyLost_TheServerDropsTheNewObject()
     {
         var maker = new StubbornMaker();
