@@ -10,9 +10,10 @@ internal sealed record QueueManagerSettings
     public const string Help = """
         Usage: queue-manager [options] [--queue NAME ...]
 
-        Serves shared queues over Python's multiprocessing.managers protocol until stopped: a drop-in
-        for a Python program whose only job is BaseManager(address, authkey).get_server().serve_forever()
-        with queues registered. Python clients (BaseManager.register('get_job_q'); connect(); ...) and
+        Serves shared queues and SyncManager's types over Python's multiprocessing.managers protocol
+        until stopped: a drop-in for a Python program whose only job is
+        BaseManager(address, authkey).get_server().serve_forever() with queues registered, or a
+        SyncManager's server. Python clients (BaseManager.register('get_job_q'); connect(); ...) and
         factor-client work against it unchanged.
 
         Served:
@@ -34,11 +35,12 @@ internal sealed record QueueManagerSettings
         Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Barrier, list, dict, Value,
         Array, Namespace (each call makes a new object; iterating a dict proxy gets an Iterator
         proxy; list and Array slices). With no --queue, only these are served.
-        Not served: Pool, and anything that runs Python code inside the server: callables and
+        Not served: Pool, and anything that would run Python code inside the server: callables and
         classes registered with register(typeid, callable), list.sort(key=...) and
-        Barrier(action=...) (NotImplementedError), Condition(lock). A client asking for a typeid
-        this program does not serve gets the error CPython's own server gives for an unregistered
-        typeid: RemoteError with KeyError: 'TYPEID'.
+        Barrier(action=...) (these two raise NotImplementedError). Condition(lock) with a lock
+        proxy is refused too (TypeError; Condition() has its own RLock). A client asking for a
+        typeid this program does not serve gets the error CPython's own server gives for an
+        unregistered typeid: RemoteError with KeyError: 'TYPEID'.
         Network:
           --port P              TCP port to listen on (default 5000; 0 picks a free port)
           --bind ADDRESS        address to listen on (default 0.0.0.0, all interfaces)
