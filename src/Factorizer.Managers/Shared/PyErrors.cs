@@ -93,6 +93,16 @@ internal static class PyErrors
         _ => throw PythonErrorException.TypeError($"{what} must be integers, not {TypeName(value)}"),
     };
 
+    /// <summary>
+    /// A Python int as a count, clamped to the long range (beyond it only its sign matters to a caller that checks
+    /// its own bounds: <c>Semaphore(10**30)</c> is too large, <c>Semaphore(-10**30)</c> negative).
+    /// </summary>
+    public static long Count(object? value, string what) => value switch
+    {
+        System.Numerics.BigInteger big => big.Sign < 0 ? long.MinValue : long.MaxValue,
+        _ => Int(value, what),
+    };
+
     /// <summary>Seconds as a double (int or float).</summary>
     public static double Seconds(object? value, string what) => value switch
     {

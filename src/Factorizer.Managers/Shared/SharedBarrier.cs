@@ -64,7 +64,7 @@ public sealed class SharedBarrier : ISharedObject
         var init = SharedCall.ForCreate("Barrier", args, kwargs);
         init.CheckArity("parties", "action", "timeout");
         object? partiesArg = PyErrors.Required(init, 0, "parties");
-        long parties = partiesArg is System.Numerics.BigInteger big && big > int.MaxValue ? long.MaxValue : PyErrors.Int(partiesArg, "parties");
+        long parties = PyErrors.Count(partiesArg, "parties");
         if (parties < 1)
         {
             throw PythonErrorException.ValueError("parties must be > 0");

@@ -62,7 +62,7 @@ public sealed class SharedCondition : ISharedObject
             case "notify":
             {
                 call.CheckArity("n");
-                long n = PyErrors.Int(call.Arg(0, "n", 1L), "notify counts");
+                long n = PyErrors.Count(call.Arg(0, "n", 1L), "notify counts");
                 if (n < 0)
                 {
                     throw PythonErrorException.ValueError("Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.");

@@ -43,7 +43,7 @@ public sealed class SharedSemaphore : ISharedObject
         var init = SharedCall.ForCreate(bounded ? "BoundedSemaphore" : "Semaphore", args, kwargs);
         init.CheckArity("value");
         object? value = init.Arg(0, "value", 1L);
-        long count = value is System.Numerics.BigInteger big && big > int.MaxValue ? long.MaxValue : PyErrors.Int(value, "semaphore values");
+        long count = PyErrors.Count(value, "semaphore values");
         if (count < 0)
         {
             throw PythonErrorException.ValueError("semaphore initial value must be >= 0");
@@ -79,7 +79,7 @@ public sealed class SharedSemaphore : ISharedObject
             {
                 call.CheckArity("n");
                 object? n = call.Arg(0, "n", 1L);
-                long count = n is System.Numerics.BigInteger big && big > int.MaxValue ? long.MaxValue : PyErrors.Int(n, "n");
+                long count = PyErrors.Count(n, "n");
                 if (count < 1)
                 {
                     throw PythonErrorException.ValueError("n must be one or more");

@@ -51,6 +51,7 @@ public class SyncPrimitiveTests
         Assert.Equal(1, s.Value);
         Assert.Equal("ValueError", CreateError(SharedSemaphore.Factory(bounded: true), -1L).Name);
         Assert.Equal("OverflowError", CreateError(SharedSemaphore.Factory(bounded: false), System.Numerics.BigInteger.Pow(10, 30)).Name);
+        Assert.Equal("ValueError", CreateError(SharedSemaphore.Factory(bounded: false), -System.Numerics.BigInteger.Pow(10, 30)).Name);
         Assert.Equal("TypeError", CreateError(SharedSemaphore.Factory(bounded: false), "x").Name);
     }
 
