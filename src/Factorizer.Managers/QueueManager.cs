@@ -122,6 +122,7 @@ public sealed class QueueManager : IAsyncDisposable
     /// <c>Value(typecode, value)</c>, <c>Array(typecode, sequence)</c> and <c>Namespace()</c>; each <c>create</c> makes
     /// a new object. Iterating a dict proxy gets an <c>Iterator</c> proxy (#PROXY). Not served: <c>Pool</c>, and
     /// anything that would run the caller's Python code here (<c>list.sort(key=...)</c>, <c>Barrier(action=...)</c>).
+    /// <c>Condition(lock)</c> takes a Lock or RLock proxy of this manager.
     /// </summary>
     public QueueManager RegisterSyncManagerTypes() =>
         Register("Queue", SharedQueue.SyncManagerFactory("Queue"))
@@ -131,13 +132,16 @@ public sealed class QueueManager : IAsyncDisposable
             .Register("RLock", SharedLock.Factory(reentrant: true))
             .Register("Semaphore", SharedSemaphore.Factory(bounded: false))
             .Register("BoundedSemaphore", SharedSemaphore.Factory(bounded: true))
-            .Register("Condition", SharedCondition.Factory)
+            .Register("Condition", SharedCondition.Factory(FindObject))
             .Register("Barrier", SharedBarrier.Factory)
             .Register("list", (args, kwargs) => new SharedList(args, kwargs))
             .Register("dict", (args, kwargs) => new SharedDict(args, kwargs))
             .Register("Value", (args, kwargs) => new SharedValue(args, kwargs))
             .Register("Array", (args, kwargs) => new SharedArray(args, kwargs))
             .Register("Namespace", (args, kwargs) => new SharedNamespace(args, kwargs));
+
+    /// <summary>A live shared object by ident, for a factory given a proxy as an argument (null when unknown or not started).</summary>
+    private ISharedObject? FindObject(string ident) => _server is { } server && server.Objects.TryGet(ident, out ISharedObject obj) ? obj : null;
 
     /// <summary>Registers any shared object factory (Python's <c>register(typeid, callable)</c>).</summary>
     public QueueManager Register(string typeId, SharedObjectFactory factory)

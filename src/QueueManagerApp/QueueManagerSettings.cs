@@ -37,10 +37,9 @@ internal sealed record QueueManagerSettings
         proxy; list and Array slices). With no --queue, only these are served.
         Not served: Pool, and anything that would run Python code inside the server: callables and
         classes registered with register(typeid, callable), list.sort(key=...) and
-        Barrier(action=...) (these two raise NotImplementedError). Condition(lock) with a lock
-        proxy is refused too (TypeError; Condition() has its own RLock). A client asking for a
-        typeid this program does not serve gets the error CPython's own server gives for an
-        unregistered typeid: RemoteError with KeyError: 'TYPEID'.
+        Barrier(action=...) (these two raise NotImplementedError). A client asking for a typeid
+        this program does not serve gets the error CPython's own server gives for an unregistered
+        typeid: RemoteError with KeyError: 'TYPEID'.
         Network:
           --port P              TCP port to listen on (default 5000; 0 picks a free port)
           --bind ADDRESS        address to listen on (default 0.0.0.0, all interfaces)

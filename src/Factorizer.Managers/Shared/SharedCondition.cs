@@ -1,12 +1,14 @@
 using Factorizer.Managers.Server;
+using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Shared;
 
 /// <summary>
-/// SyncManager's <c>Condition()</c> typeid: <c>acquire release wait(timeout=None) notify(n=1) notify_all</c> over an
-/// RLock, as <c>threading.Condition</c> (ConditionProxy's <c>wait_for</c> runs on the client, on top of <c>wait</c>).
-/// The lock is owned by the connection that acquired it, as CPython's is by its serving thread; a connection that
+/// SyncManager's <c>Condition(lock=None)</c> typeid: <c>acquire release wait(timeout=None) notify(n=1) notify_all</c>
+/// over its own RLock or a shared Lock or RLock, as <c>threading.Condition</c> (ConditionProxy's <c>wait_for</c> runs on the client, on top of <c>wait</c>).
+/// The lock is owned by the connection that acquired it, as CPython's is by its serving thread (for a plain Lock,
+/// CPython lets any thread wait while it is held; here only the connection that acquired it); a connection that
 /// closes releases it. A waiter holds no thread; one that leaves (its connection closed) after being notified passes
 /// the notification on.
 /// </summary>
@@ -14,7 +16,7 @@ public sealed class SharedCondition : ISharedObject
 {
     private static readonly string[] Methods = ["acquire", "notify", "notify_all", "release", "wait"];
 
-    private readonly SharedLock _lock = new(reentrant: true);
+    private readonly SharedLock _lock;
     private readonly LinkedList<TaskCompletionSource> _waiters = []; // in arrival order; guarded by itself
 
     /// <inheritdoc/>
@@ -32,16 +34,27 @@ public sealed class SharedCondition : ISharedObject
         }
     }
 
+    /// <summary>A condition over <paramref name="sharedLock"/> (a Lock or RLock also shared on its own), or a new RLock.</summary>
+    public SharedCondition(SharedLock? sharedLock = null) => _lock = sharedLock ?? new SharedLock(reentrant: true);
+
     /// <summary>
-    /// The factory for <c>Condition(lock=None)</c>. A lock proxy as <c>lock</c> is refused: the server would have to
-    /// find the object behind a proxy pickled into the arguments.
+    /// The factory for <c>Condition(lock=None)</c>. A <c>lock</c> arrives as a pickled proxy (<c>m.Condition(m.Lock())</c>);
+    /// <paramref name="findObject"/> finds the object behind its token's ident (null when unknown), which must be a
+    /// Lock or RLock of this server.
     /// </summary>
-    public static SharedObjectFactory Factory { get; } = (args, kwargs) =>
+    public static SharedObjectFactory Factory(Func<string, ISharedObject?> findObject) => (args, kwargs) =>
     {
+        ArgumentNullException.ThrowIfNull(findObject);
         var init = SharedCall.ForCreate("Condition", args, kwargs);
         init.CheckArity("lock");
-        return init.Arg(0, "lock", null) is null ? new SharedCondition()
-            : throw PythonErrorException.TypeError("Condition(lock) is not served: use Condition() (its own RLock)");
+        return init.Arg(0, "lock", null) switch
+        {
+            null => new SharedCondition(),
+            PyObject { Module: "multiprocessing.managers", Name: "RebuildProxy", Args: [_, Token token, ..] }
+                when findObject(token.Id) is SharedLock sharedLock => new SharedCondition(sharedLock),
+            var other => throw PythonErrorException.TypeError(
+                $"Condition(lock): lock must be a Lock or RLock proxy of this manager, not {PyErrors.TypeName(other)}"),
+        };
     };
 
     /// <inheritdoc/>

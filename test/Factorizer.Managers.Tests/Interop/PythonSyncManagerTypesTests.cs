@@ -52,6 +52,7 @@ public class PythonSyncManagerTypesTests(ITestOutputHelper output)
         Assert.Equal(1, c.GetProperty("value").GetInt32());
         Assert.True(c.GetProperty("wait_for").GetBoolean());
         Assert.Equal("[true,true,null,null]", c.GetProperty("reentrant").GetRawText());
+        Assert.True(c.GetProperty("shared_lock").GetBoolean());
 
         JsonElement b = r.GetProperty("barrier");
         Assert.Equal(3, b.GetProperty("parties").GetInt32());
@@ -145,7 +146,7 @@ public class PythonSyncManagerTypesTests(ITestOutputHelper output)
         Assert.StartsWith("RemoteError: MemoryError", h.GetProperty("array_huge").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("RemoteError: TypeError: Array() missing required argument 'sequence'", h.GetProperty("array_args").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("RemoteError: TypeError: maxsize must be an int", h.GetProperty("queue_type").GetString(), StringComparison.Ordinal);
-        Assert.StartsWith("RemoteError: TypeError: Condition(lock) is not served", h.GetProperty("condition_lock").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("RemoteError: TypeError: Condition(lock): lock must be a Lock or RLock proxy", h.GetProperty("condition_lock").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("MemoryError", h.GetProperty("list_mul").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("IndexError", h.GetProperty("list_index").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("TypeError: __iter__() takes exactly 0 arguments", h.GetProperty("iter_args").GetString(), StringComparison.Ordinal);

@@ -124,6 +124,14 @@ with c:
     o["wait_for"] = c.wait_for(lambda: v.value == 2, 60)
 t.join(60)
 o["reentrant"] = [c.acquire(), c.acquire(), c.release(), c.release()]
+# over a Lock of its own proxy: the Condition's wait releases that Lock
+cl = m.Lock()
+cc = m.Condition(cl)
+with cl:
+    t = threading.Thread(target=lambda: (cc.acquire(), cc.notify(), cc.release()))
+    t.start()  # it can only take the Lock once this thread's wait on the Condition releases it
+    o["shared_lock"] = cc.wait(60)
+t.join(60)
 out["condition"] = o
 
 # Barrier
@@ -274,7 +282,7 @@ o = {"get_args": error(lambda: h._callmethod("get", (True, 1, 2))),
      "array_huge": error(lambda: m.Array("i", range(10**12))),
      "array_args": error(lambda: m.Array("i")),
      "queue_type": error(lambda: m.Queue("x")),
-     "condition_lock": error(lambda: m.Condition(m.Lock())),
+     "condition_lock": error(lambda: m.Condition(m.dict())),
      "list_mul": error(lambda: l * 10**12),
      "list_index": error(lambda: l[10**30]),
      "iter_args": error(lambda: d._callmethod("__iter__", (1,))),

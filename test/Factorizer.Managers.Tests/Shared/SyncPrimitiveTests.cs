@@ -111,7 +111,26 @@ public class SyncPrimitiveTests
         Assert.Equal(false, await Call(c, Bob, "acquire", false));
         await c.SessionClosedAsync(Alice);
         Assert.Equal(true, await Call(c, Bob, "acquire", false));
-        Assert.Equal("TypeError", CreateError(SharedCondition.Factory, new PyGlobal("multiprocessing.managers", "RebuildProxy")).Name);
+    }
+
+    [Fact]
+    public async Task Condition_OverASharedLock_WaitReleasesThatLock_UnknownLockIsTypeError()
+    {
+        var lk = new SharedLock(reentrant: false);
+        var token = new Factorizer.Managers.Wire.Token("Lock", "127.0.0.1", 1, "1000");
+        var proxy = new PyObject(new PyGlobal("multiprocessing.managers", "RebuildProxy"), PyObjectCall.Reduce,
+            new PyTuple(new PyGlobal("multiprocessing.managers", "AcquirerProxy"), token, "pickle", new Dictionary<object, object?>()));
+        var c = Assert.IsType<SharedCondition>(SharedCondition.Factory(id => id == "1000" ? lk : null)(new PyTuple(proxy), NoKwargs));
+        Assert.Equal(true, await Call(lk, Alice, "acquire"));            // taken through the Lock's own proxy
+        ValueTask<object?> waiting = Call(c, Alice, "wait", (object?)null); // waited on through the Condition's
+        Assert.False(lk.IsLocked);
+        Assert.Equal(true, await Call(lk, Bob, "acquire", false));
+        await Call(c, Bob, "notify");
+        await Call(lk, Bob, "release");
+        Assert.Equal(true, await waiting.AsTask().WaitAsync(Bound));
+        Assert.True(lk.IsLocked);
+        Assert.Equal("TypeError", CreateError(SharedCondition.Factory(_ => null), proxy).Name);
+        Assert.Equal("TypeError", CreateError(SharedCondition.Factory(_ => null), 5L).Name);
     }
 
     [Fact]
