@@ -11,7 +11,7 @@ namespace Factorizer.Managers.Tests.Client;
 /// server serves every SyncManager type (Condition, Semaphore, Barrier, Array, Queue, dict iteration by
 /// <c>#PROXY</c>), derive from <see cref="TypedProxyFullContractTests"/> instead.
 /// </summary>
-public sealed class TypedProxiesOnOurServerTests : TypedProxyContractTests
+public sealed class TypedProxiesOnOurServerTests : TypedProxyFullContractTests
 {
     protected override Task<SyncServer> StartServerAsync() => Task.FromResult(SyncServer.StartOurs());
 
