@@ -130,17 +130,23 @@ public static class ChunkFactorizer
     /// larger ones, smallest first. Only a number past 64 bits can take long, so one slow number
     /// leaves the rest of its chunk finished and handed in with the next partial report.
     /// </summary>
-    public static IEnumerable<object?> QuickFirst(IReadOnlyList<object?> items) => QuickFirstOrder(items).Select(i => items[i]);
+    public static IEnumerable<object?> QuickFirst(IReadOnlyList<object?> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return items.Any(IsLarge) ? QuickFirstOrder(items).Select(i => items[i]) : items;
+    }
 
     /// <summary><see cref="QuickFirst"/> as indexes into <paramref name="items"/>.</summary>
     public static IEnumerable<int> QuickFirstOrder(IReadOnlyList<object?> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         IEnumerable<int> order = Enumerable.Range(0, items.Count);
-        return items.Any(i => i is BigInteger b && b > ulong.MaxValue)
+        return items.Any(IsLarge)
             ? order.OrderBy(i => items[i] is BigInteger b && b > ulong.MaxValue ? b : BigInteger.Zero) // stable: small ones keep their order
             : order;
     }
+
+    private static bool IsLarge(object? item) => item is BigInteger b && b > ulong.MaxValue;
 
     /// <summary>The decimal text of a number, as a <see cref="WorkError.Subject"/>.</summary>
     public static string Subject(object number) =>
