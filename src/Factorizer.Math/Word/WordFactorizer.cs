@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math.Word;
 
 /// <summary>
 /// Factorization and primality of 64-bit numbers: trial division by the primes below
-/// <see cref="TrialPrimeCount"/>'s bound, then Miller-Rabin, then Pollard-Brent rho on what is left.
+/// <see cref="TrialPrimeCount"/>'s bound, then Baillie-PSW, square and cube checks, and on what is left
+/// Pollard-Brent rho (small cofactors) or ECM (large ones).
 /// </summary>
 internal static class WordFactorizer
 {
@@ -45,7 +47,7 @@ internal static class WordFactorizer
                 return true;
             }
         }
-        return MillerRabin64.IsPrimeOdd(n);
+        return Bpsw64.IsPrimeOdd(n);
     }
 
     /// <summary>Prime factors of <paramref name="n"/>, ascending, with multiplicity; empty for 0 and 1.</summary>
@@ -107,7 +109,8 @@ internal static class WordFactorizer
         return FactorRemaining(n, factors, count);
     }
 
-    /// <summary>Splits n (no factor below <see cref="FirstUntried"/>) with rho, using an explicit stack.</summary>
+    /// <summary>Splits n (no factor below <see cref="FirstUntried"/>), using an explicit stack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FactorRemaining(ulong n, Span<ulong> factors, int count)
     {
         // Each split pushes two parts of a composite, so the stack never holds more than log2(n) entries.
@@ -117,15 +120,45 @@ internal static class WordFactorizer
         while (top > 0)
         {
             ulong m = pending[--top];
-            if (m < FirstUntried * FirstUntried || MillerRabin64.IsPrimeOdd(m))
+            if (m < FirstUntried * FirstUntried || Bpsw64.IsPrimeOdd(m))
             {
                 factors[count++] = m;
                 continue;
             }
-            ulong d = PollardRho64.FindFactor(m, FirstUntried);
+            // Powers first: rho and ECM find a factor of p² or p³ only slowly (or as the whole power).
+            ulong root = IntegerSquareRoot.FloorSqrt(m);
+            if (root * root == m)
+            {
+                pending[top++] = root;
+                pending[top++] = root;
+                continue;
+            }
+            root = IntegerSquareRoot.ExactCubeRoot(m);
+            if (root != 0)
+            {
+                pending[top++] = root;
+                pending[top++] = root;
+                pending[top++] = root;
+                continue;
+            }
+            ulong d = FindFactor(m);
             pending[top++] = d;
             pending[top++] = m / d;
         }
         return count;
+    }
+
+    /// <summary>A nontrivial factor of odd composite m, not a square or cube, with no factor below <see cref="FirstUntried"/>.</summary>
+    private static ulong FindFactor(ulong m)
+    {
+        if (EcmPlans.For(m) is { } plan)
+        {
+            ulong d = Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
+            if (d != 0)
+            {
+                return d;
+            }
+        }
+        return PollardRho64.FindFactor(m, FirstUntried);
     }
 }
