@@ -26,6 +26,9 @@ internal static class EcmPlans
         (65, EcmPlan.For(125, 25 * 125)),
     ];
 
+    /// <summary>The plan for the largest numbers.</summary>
+    public static EcmPlan Largest => Plans[^1].Plan;
+
     /// <summary>The plan for <paramref name="n"/>, or null when rho is the better choice.</summary>
     public static EcmPlan? For(ulong n)
     {
@@ -41,6 +44,6 @@ internal static class EcmPlans
                 return plan;
             }
         }
-        return Plans[^1].Plan;
+        return Largest;
     }
 }

@@ -60,6 +60,14 @@ internal readonly struct Montgomery64
         return hi - mh + (N & Borrow(hi, mh));
     }
 
+    /// <summary>
+    /// a·b·2^-64 modulo N, lazily reduced: the result is in (0, 2N) and only congruent to the exact product.
+    /// Needs a·b &lt; N·2^64 (e.g. both below 2N with N &lt; 2^62). Saves the final correction, the last
+    /// step of every product's latency, where only residues mod a factor of N matter (rho).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong MultiplyLazy(ulong a, ulong b) => High(a, b) - High(a * b * _nInverse, N) + N;
+
     /// <summary>(a + b) mod N.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Add(ulong a, ulong b)

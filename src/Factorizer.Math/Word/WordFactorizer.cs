@@ -151,14 +151,30 @@ internal static class WordFactorizer
     /// <summary>A nontrivial factor of odd composite m, not a square or cube, with no factor below <see cref="FirstUntried"/>.</summary>
     private static ulong FindFactor(ulong m)
     {
-        if (EcmPlans.For(m) is { } plan)
+        EcmPlan? plan = EcmPlans.For(m);
+        ulong d = plan is null ? 0 : Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
+        if (d == 0 && m < PollardRho64.Limit)
         {
-            ulong d = Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
-            if (d != 0)
+            d = PollardRho64.FindFactor(m);
+        }
+        if (d == 0)
+        {
+            // Never observed: every curve and rho constant failed. Many more curves, then a sure last resort.
+            d = Ecm64.FindFactor(m, EcmPlans.Largest, 100 * EcmPlans.MaxCurves);
+        }
+        return d != 0 ? d : TrialDivisionFallback(m);
+    }
+
+    /// <summary>Guaranteed-to-terminate last resort: odd trial division up to sqrt(m) &lt; 2^32.</summary>
+    private static ulong TrialDivisionFallback(ulong m)
+    {
+        for (ulong d = FirstUntried; d <= m / d; d += 2)
+        {
+            if (m % d == 0)
             {
                 return d;
             }
         }
-        return PollardRho64.FindFactor(m, FirstUntried);
+        throw new InvalidOperationException($"{m} was taken for composite but has no divisor.");
     }
 }

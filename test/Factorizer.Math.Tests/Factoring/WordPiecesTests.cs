@@ -27,6 +27,26 @@ public class WordPiecesTests
     }
 
     [Fact]
+    public void Rho_SemiprimesUpToItsLimit_FindsAProperFactor()
+    {
+        var random = new Random(60);
+        var numbers = new List<(ulong P, ulong Q)> { (1009, 1013), (1009, 1009 * 1009), (3, 5), (1_073_741_789, 1_073_741_783) };
+        for (int i = 0; i < 300; i++)
+        {
+            int bits = random.Next(12, 61);
+            int small = random.Next(2, (bits / 2) + 1);
+            numbers.Add((TestNumbers.RandomPrime(random, small), TestNumbers.RandomPrime(random, bits - small)));
+        }
+        foreach ((ulong p, ulong q) in numbers.Where(pq => pq.P * pq.Q < PollardRho64.Limit && (pq.P & pq.Q & 1) == 1))
+        {
+            ulong n = p * q;
+            ulong d = PollardRho64.FindFactor(n);
+            Assert.True(d > 1 && d < n && n % d == 0, $"rho on {n} = {p}·{q} gave {d}");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => PollardRho64.FindFactor(PollardRho64.Limit + 1));
+    }
+
+    [Fact]
     public void Ecm_ProductOfThreePrimes_FindsAProperFactor()
     {
         var random = new Random(3);
