@@ -58,13 +58,17 @@ public static class FactorizationVerifier
             return reason is null;
         }
         UInt128 product = 1;
+        ulong checkedPrime = 0;
         foreach (ulong f in factors)
         {
-            if (!Primality.IsPrime(f))
+            // A repeated factor (they usually come sorted: 2 2 2 3 ...) was proven prime a moment ago.
+            bool provenBefore = f == checkedPrime && f >= 2;
+            if (!provenBefore && !Primality.IsPrime(f))
             {
                 reason = Format($"{f} is not prime");
                 return false;
             }
+            checkedPrime = f;
             product *= f;
             if (product > n)
             {
