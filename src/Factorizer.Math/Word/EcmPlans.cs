@@ -14,14 +14,12 @@ internal static class EcmPlans
     public const int MaxCurves = 300;
 
     /// <summary>Cofactors with fewer bits go to rho.</summary>
-    private const int RhoBelowBits = 48;
+    private const int RhoBelowBits = 54;
 
     /// <summary>(bits below which the plan applies, plan), ascending; the last one covers up to 64 bits.</summary>
     private static readonly (int BelowBits, EcmPlan Plan)[] Plans =
     [
-        (52, EcmPlan.For(60, 25 * 60)),
-        (56, EcmPlan.For(70, 25 * 70)),
-        (58, EcmPlan.For(85, 25 * 85)),
+        (58, EcmPlan.For(70, 25 * 70)),
         (62, EcmPlan.For(100, 25 * 100)),
         (65, EcmPlan.For(125, 25 * 125)),
     ];

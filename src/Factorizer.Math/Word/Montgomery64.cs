@@ -20,6 +20,7 @@ internal readonly struct Montgomery64
     private readonly ulong _r2;
 
     /// <summary>Creates the context for odd <paramref name="n"/> &gt;= 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Montgomery64(ulong n)
     {
         if ((n & 1) == 0 || n < 3)

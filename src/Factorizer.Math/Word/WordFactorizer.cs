@@ -23,6 +23,7 @@ internal static class WordFactorizer
     private const int MaxFactors = 64;
 
     /// <summary>Deterministic primality.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPrime(ulong n)
     {
         if (n < 4)
@@ -51,6 +52,7 @@ internal static class WordFactorizer
     }
 
     /// <summary>Prime factors of <paramref name="n"/>, ascending, with multiplicity; empty for 0 and 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong[] Factor(ulong n)
     {
         if (n < 2)
@@ -65,6 +67,7 @@ internal static class WordFactorizer
     }
 
     /// <summary>Writes the prime factors of n &gt;= 2 into <paramref name="factors"/> (unordered); returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FactorInto(ulong n, Span<ulong> factors)
     {
         int count = 0;
@@ -149,6 +152,7 @@ internal static class WordFactorizer
     }
 
     /// <summary>A nontrivial factor of odd composite m, not a square or cube, with no factor below <see cref="FirstUntried"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong FindFactor(ulong m)
     {
         EcmPlan? plan = EcmPlans.For(m);
