@@ -21,7 +21,8 @@ internal static class EcmPlans
     [
         (58, EcmPlan.For(70, 25 * 70)),
         (62, EcmPlan.For(100, 25 * 100)),
-        (65, EcmPlan.For(125, 25 * 125)),
+        (63, EcmPlan.For(125, 25 * 125)),
+        (65, EcmPlan.For(165, 25 * 165)),
     ];
 
     /// <summary>The plan for the largest numbers.</summary>
