@@ -13,7 +13,9 @@ namespace Factorizer.Managers.Client;
 public sealed class ManagerClient : IAsyncDisposable
 {
     private readonly ManagerClientOptions _options;
+    private static readonly Dictionary<string, object?> NoKwargs = [];
     private readonly ConcurrentBag<ClientConnection> _idleChannels = [];
+    private ClientConnection? _spareChannel; // the last channel returned: a lone caller takes it back without the bag
     private volatile bool _disposed;
 
     private ManagerClient(ManagerClientOptions options) => _options = options;
@@ -85,7 +87,7 @@ public sealed class ManagerClient : IAsyncDisposable
         Reply reply;
         try
         {
-            reply = await channel.RequestAsync(new Request(ident, method, args, kwargs ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+            reply = await channel.RequestAsync(new Request(ident, method, args, kwargs ?? NoKwargs), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -109,9 +111,9 @@ public sealed class ManagerClient : IAsyncDisposable
 
     private async Task<ClientConnection> RentChannelAsync(CancellationToken cancellationToken)
     {
-        if (_idleChannels.TryTake(out ClientConnection? idle))
+        if (TakeIdle() is { } reused)
         {
-            return idle;
+            return reused;
         }
         ClientConnection channel = await ClientConnection.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
         try
@@ -129,18 +131,24 @@ public sealed class ManagerClient : IAsyncDisposable
 
     private void ReturnChannel(ClientConnection channel)
     {
-        _idleChannels.Add(channel);
-        if (_disposed && _idleChannels.TryTake(out ClientConnection? late))
+        if (Interlocked.CompareExchange(ref _spareChannel, channel, null) is not null)
+        {
+            _idleChannels.Add(channel);
+        }
+        if (_disposed && TakeIdle() is { } late)
         {
             _ = late.DisposeAsync();
         }
     }
 
+    private ClientConnection? TakeIdle() =>
+        Interlocked.Exchange(ref _spareChannel, null) ?? (_idleChannels.TryTake(out ClientConnection? idle) ? idle : null);
+
     /// <summary>Closes the pooled call channels (proxies should be disposed first).</summary>
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (_idleChannels.TryTake(out ClientConnection? channel))
+        while (TakeIdle() is { } channel)
         {
             await channel.DisposeAsync().ConfigureAwait(false);
         }
