@@ -3,11 +3,14 @@ or clients doing put+get round trips through a queue proxy. Benchmark only.
 
   python3 wire_peer.py server --authkey KEY            # prints "READY <port>" on stdout, serves until killed
   python3 wire_peer.py client --port P --authkey KEY --seconds S [--procs N] [--typeid get_q]
-      # N processes, each its own proxy; prints one JSON line {"pairs": total, "seconds": s}
+      # N processes, each its own proxy; prints one JSON line {"pairs": total, "rate": pairs/s, "client_cpu_us": ...}
+  python3 wire_peer.py fill --authkey - --count N --chunk K
+      # N chunks of K ints in a queue.Queue; prints {"bytes_per_chunk": RSS growth / N}
 """
 import argparse
 import json
 import multiprocessing
+import pickle
 import queue
 import sys
 import time
@@ -72,17 +75,36 @@ def clients(args):
     print(json.dumps({"pairs": sum(pairs for pairs, _, _ in got), "rate": rate, "client_cpu_us": cpu_us}), flush=True)
 
 
+def fill(args):
+    """What a queue of many chunks costs CPython: each chunk unpickled (as the manager server does) and queued."""
+    def rss():
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1]) * 1024
+    q = queue.Queue()
+    before = rss()
+    for i in range(args.count):
+        first = 999999999999 + 2 * args.chunk * i
+        q.put(pickle.loads(pickle.dumps([first + 2 * j for j in range(args.chunk)])))
+    print(json.dumps({"bytes_per_chunk": (rss() - before) / args.count}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('mode', choices=['server', 'client'])
+    parser.add_argument('mode', choices=['server', 'client', 'fill'])
     parser.add_argument('--port', type=int, default=0)
     parser.add_argument('--authkey', required=True)
     parser.add_argument('--typeid', default='get_q')
     parser.add_argument('--seconds', type=float, default=3.0)
     parser.add_argument('--procs', type=int, default=1)
+    parser.add_argument('--count', type=int, default=1000000)
+    parser.add_argument('--chunk', type=int, default=43)
     args = parser.parse_args()
     if args.mode == 'server':
         serve(args)
+    elif args.mode == 'fill':
+        fill(args)
     else:
         clients(args)
 

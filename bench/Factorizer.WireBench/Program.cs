@@ -1,44 +1,38 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using Factorizer.Managers;
 using Factorizer.WireBench;
 
-byte[] key = Encoding.UTF8.GetBytes("bench-key");
-string mode = args.Length > 0 ? args[0] : "help";
-int Int(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-
-switch (mode)
+// The queue protocol's speed and scale (bench/README.md, "Factorizer.WireBench"). One internal mode, `blockers`,
+// is the child process of the scale section.
+if (args.Length > 0 && args[0] == "blockers")
 {
-    case "serve":
-    {
-        await using var manager = new QueueManager(key);
-        manager.RegisterQueue("get_q");
-        IPEndPoint ep = manager.Start(new IPEndPoint(IPAddress.Loopback, Int("--port", 0)));
-        Console.WriteLine($"READY {ep.Port}");
-        await manager.Server.Completion;
-        break;
-    }
-    case "load":
-    {
-        double rate = await ManagerLoad.RunAsync(Int("--port", 0), key, "get_q", Int("--clients", 1), TimeSpan.FromSeconds(Int("--seconds", 3)));
-        Console.WriteLine($"{rate:0} pairs/s");
-        break;
-    }
-    case "embedded":
-    {
-        await using var manager = new QueueManager(key);
-        manager.RegisterQueue("get_q");
-        IPEndPoint ep = manager.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        for (int run = 0; run < Int("--runs", 3); run++)
-        {
-            double rate = await ManagerLoad.RunAsync(ep.Port, key, "get_q", Int("--clients", 1), TimeSpan.FromSeconds(Int("--seconds", 3)));
-            Console.WriteLine($"{rate:0} pairs/s");
-        }
-        break;
-    }
-    default:
-        Console.Error.WriteLine("usage: see bench/README.md");
-        return 2;
+    int Arg(string name) => int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture);
+    await ScaleSection.BlockersAsync(Arg("--port"), Arg("--count"));
+    return 0;
+}
+
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.Write(BenchSettings.Usage);
+    return 2;
+}
+
+string load = QueueSection.Load();
+var rows = new List<BenchRow>();
+foreach (string section in settings.Sections)
+{
+    rows.AddRange(section == "queue" ? QueueSection.Run(settings) : ScaleSection.Run(settings));
+}
+BenchRow.Print(rows);
+Console.WriteLine($"{Environment.ProcessorCount} CPUs, load {load} at the start and {QueueSection.Load()} at the end; " +
+    $"{settings.Rounds} round(s) of {settings.RunTime.TotalSeconds:0.#} s per side, medians; .NET {Environment.Version}");
+if (settings.JsonPath is { } path)
+{
+    BenchRow.WriteJson(path, rows);
 }
 return 0;
