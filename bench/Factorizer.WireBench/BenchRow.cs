@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Factorizer.WireBench;
@@ -20,7 +21,7 @@ internal sealed record BenchRow(string Section, string What, string Ours, string
     public static void WriteJson(string path, IReadOnlyList<BenchRow> rows)
     {
         using FileStream file = File.Create(path);
-        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartArray();
         foreach (BenchRow r in rows)
         {

@@ -1,12 +1,19 @@
 using System.Globalization;
 using Factorizer.WireBench;
 
-// The queue protocol's speed and scale (bench/README.md, "Factorizer.WireBench"). One internal mode, `blockers`,
-// is the child process of the scale section.
+// The queue protocol's speed and scale (bench/README.md, "Factorizer.WireBench"). Two more modes: `blockers`
+// is the child process of the scale section; `load` runs C# clients against any manager (for profiling).
+int Arg(string name) => int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture);
 if (args.Length > 0 && args[0] == "blockers")
 {
-    int Arg(string name) => int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture);
     await ScaleSection.BlockersAsync(Arg("--port"), Arg("--count"));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "load")
+{
+    byte[] key = System.Text.Encoding.UTF8.GetBytes(args[Array.IndexOf(args, "--authkey") + 1]);
+    double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")));
+    Console.WriteLine($"{rate:0} pairs/s");
     return 0;
 }
 

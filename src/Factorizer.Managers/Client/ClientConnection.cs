@@ -27,7 +27,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
-            channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), options.MaxFrameLength, socket: socket);
+            channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), options.MaxFrameLength);
             await Handshake.RunAsClientAsync(channel.Frames, options.AuthKey, timeout.Token).ConfigureAwait(false);
             return new ClientConnection(channel, peer);
         }

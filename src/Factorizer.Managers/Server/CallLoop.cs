@@ -89,7 +89,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             {
                 // The call waits: watch the connection meanwhile, and cancel the call if the peer goes.
                 Task<object?> waiting = running.AsTask();
-                next = channel.ReadLaterFrameAsync(stopping).AsTask();
+                next = channel.ReadFrameAsync(stopping).AsTask();
                 if (await Task.WhenAny(waiting, next).ConfigureAwait(false) == next && !waiting.IsCompleted && PeerGone(next))
                 {
                     await calls.CancelAsync().ConfigureAwait(false);

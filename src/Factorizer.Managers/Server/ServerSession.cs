@@ -23,9 +23,7 @@ internal sealed class ServerSession : IAsyncDisposable
         _socket = socket;
         var remote = socket.RemoteEndPoint as IPEndPoint;
         Info = new SessionInfo(id, remote?.Address.ToString() ?? "?", remote?.Port ?? 0);
-        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength, server.Options.FrameReadTimeout, server.Options.Time,
-            // A quick wait blocks the thread: never an event thread that other connections share.
-            InlineSocketCompletions.Enabled ? null : socket);
+        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength, server.Options.FrameReadTimeout, server.Options.Time);
     }
 
     public SessionInfo Info { get; }
