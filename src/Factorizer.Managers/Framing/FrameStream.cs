@@ -20,7 +20,10 @@ public sealed class FrameStream : IAsyncDisposable
 
     // Read side only. Bytes received but not yet consumed are _readBuffer[_readStart.._readEnd):
     // one receive usually brings a whole small frame (header and payload), saving a system call per frame.
-    private readonly byte[] _readBuffer = new byte[8192];
+    // 1 KiB holds a whole request or reply of the usual sizes (a put of a chunk of 43 numbers is under 500 bytes);
+    // a larger payload is read straight into its own array. Small, because an idle or blocked connection keeps it:
+    // with 8 KiB it was two thirds of a connection's memory (docs/performance.md).
+    private readonly byte[] _readBuffer = new byte[1024];
     private int _readStart;
     private int _readEnd;
 
