@@ -100,6 +100,32 @@ public sealed class ManagerClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Calls <paramref name="method"/> on the object <paramref name="ident"/> synchronously: the calling thread
+    /// sends the request and blocks until the reply wakes it, the quickest round trip there is (one wake-up, no
+    /// thread-pool hop; docs/performance.md). For a thread of its own, such as a worker loop; from async code,
+    /// or on a thread-pool thread, use <see cref="CallAsync"/>. A call that waits (a blocking get) holds the
+    /// thread, and cannot be cancelled, as with CPython's proxies.
+    /// </summary>
+    public object? Call(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Reply reply;
+        try
+        {
+            reply = channel.Request(new Request(ident, method, args, kwargs ?? NoKwargs));
+        }
+        catch
+        {
+            // As in CallAsync: a channel in an unknown state is never reused.
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        ReturnChannel(channel);
+        return ReplyDecoder.ResultOf(reply);
+    }
+
+    /// <summary>
     /// A typed proxy for a queue registered as <paramref name="typeId"/> (the seed's <c>get_job_q</c>, or
     /// <c>get_queue</c> with a name argument). Dispose it to release the server-side reference.
     /// </summary>

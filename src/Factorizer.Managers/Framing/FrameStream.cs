@@ -69,6 +69,9 @@ public sealed class FrameStream : IAsyncDisposable
         }
     }
 
+    /// <summary>True when a whole frame has already been received: the next read will not wait.</summary>
+    internal bool HasBufferedFrame => WholeFrameBuffered();
+
     // The common case (a small frame that arrived in one receive) needs no timer.
     private bool WholeFrameBuffered()
     {
