@@ -5,13 +5,16 @@ using Factorizer.Pickle;
 
 namespace Factorizer.WireBench;
 
-/// <summary>C# clients doing put+get round trips of <c>[1, 2, 3]</c> through a queue proxy, each on its own connection.</summary>
+/// <summary>
+/// C# clients doing put+get round trips of <c>[1, 2, 3]</c> through a queue proxy, each on its own connection:
+/// async calls (PutAsync/GetAsync) on the thread pool, or synchronous ones (Put/Get) each on a thread of its own.
+/// </summary>
 internal static class ManagerLoad
 {
     private static readonly List<object?> Item = [1L, 2L, 3L];
 
     /// <summary>Runs <paramref name="clients"/> clients for <paramref name="duration"/>; returns pairs per second (summed over clients).</summary>
-    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration)
+    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false)
     {
         var proxies = new List<(ManagerClient Client, QueueProxy<object?> Queue)>();
         try
@@ -24,6 +27,10 @@ internal static class ManagerLoad
             foreach ((_, QueueProxy<object?> queue) in proxies)
             {
                 await PairsAsync(queue, 300).ConfigureAwait(false); // warm-up: the channel, the JIT's tiers
+            }
+            if (sync)
+            {
+                return Threads(proxies.Select(p => p.Queue).ToList(), duration);
             }
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task<double>[] runs = [.. proxies.Select(p => Task.Run(async () =>
@@ -44,6 +51,51 @@ internal static class ManagerLoad
         }
     }
 
+    private static double Threads(List<QueueProxy<object?>> queues, TimeSpan duration)
+    {
+        double[] rates = new double[queues.Count];
+        using var start = new Barrier(queues.Count);
+        Thread[] threads = [.. queues.Select((queue, i) => new Thread(() =>
+        {
+            Pairs(queue, 300);
+            start.SignalAndWait();
+            long pairs = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
+            {
+                Pairs(queue, 50);
+                pairs += 50;
+            }
+            rates[i] = pairs / clock.Elapsed.TotalSeconds;
+        }))];
+        foreach (Thread t in threads)
+        {
+            t.Start();
+        }
+        foreach (Thread t in threads)
+        {
+            t.Join();
+        }
+        return rates.Sum();
+    }
+
+    private static void Pairs(QueueProxy<object?> queue, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            queue.Put(Item);
+            Check(queue.Get());
+        }
+    }
+
+    private static void Check(object? got)
+    {
+        if (got is not List<object?> { Count: 3 })
+        {
+            throw new InvalidOperationException($"got {PyRepr.Of(got, 60)} back, not [1, 2, 3]");
+        }
+    }
+
     private static async Task<double> TimedAsync(QueueProxy<object?> queue, TimeSpan duration)
     {
         long pairs = 0;
@@ -61,11 +113,7 @@ internal static class ManagerLoad
         for (int i = 0; i < count; i++)
         {
             await queue.PutAsync(Item).ConfigureAwait(false);
-            object? got = await queue.GetAsync().ConfigureAwait(false);
-            if (got is not List<object?> { Count: 3 })
-            {
-                throw new InvalidOperationException($"got {PyRepr.Of(got, 60)} back, not [1, 2, 3]");
-            }
+            Check(await queue.GetAsync().ConfigureAwait(false));
         }
     }
 }

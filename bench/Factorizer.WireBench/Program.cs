@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == "blockers")
 if (args.Length > 0 && args[0] == "load")
 {
     byte[] key = System.Text.Encoding.UTF8.GetBytes(args[Array.IndexOf(args, "--authkey") + 1]);
-    double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")));
+    double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")), sync: args.Contains("--sync"));
     Console.WriteLine($"{rate:0} pairs/s");
     return 0;
 }

@@ -35,8 +35,10 @@ internal static class QueueSection
             PythonSide(cpython, "py1-cpython", 1);
             PythonSide(ours, "py8-ours", 8);
             PythonSide(cpython, "py8-cpython", 8);
-            Add("cs1-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time).GetAwaiter().GetResult());
-            Add("cs8-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 8, time).GetAwaiter().GetResult());
+            Add("cs1-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time, sync: true).GetAwaiter().GetResult());
+            Add("cs1-async", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time).GetAwaiter().GetResult());
+            Add("cs8-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 8, time, sync: true).GetAwaiter().GetResult());
+            Add("cs8-async", ManagerLoad.RunAsync(ours.Port, key, "get_q", 8, time).GetAwaiter().GetResult());
             if (beanstalkd is not null)
             {
                 Add("bs8", TextProtocolLoad.Beanstalk(beanstalkd.Port, 8, time));
@@ -60,18 +62,23 @@ internal static class QueueSection
             new("queue", "server CPU per pair, 8 CPython clients",
                 Cpu("py8-ours"), $"CPython's manager {Cpu("py8-cpython")}",
                 M("py8-cpython-cpu") / M("py8-ours-cpu"), "report"),
-            new("queue", "1 client: our C# client+server vs CPython client+server",
+            new("queue", "1 client: our C# client (Put/Get) + server vs CPython's",
                 BenchRow.Rate(M("cs1-ours")), $"CPython+CPython {BenchRow.Rate(M("py1-cpython"))}",
                 M("cs1-ours") / M("py1-cpython"), ">= 4x"),
+            new("queue", "1 client: the same with PutAsync/GetAsync",
+                BenchRow.Rate(M("cs1-async")), $"CPython+CPython {BenchRow.Rate(M("py1-cpython"))}",
+                M("cs1-async") / M("py1-cpython"), "report"),
         };
         if (beanstalkd is not null)
         {
-            rows.Add(new("queue", "8 C# clients put+get vs beanstalkd put+reserve+delete",
+            rows.Add(new("queue", "8 C# clients (Put/Get) vs beanstalkd put+reserve+delete",
                 BenchRow.Rate(M("cs8-ours")), $"beanstalkd {BenchRow.Rate(M("bs8"))}", M("cs8-ours") / M("bs8"), ">= 1x"));
+            rows.Add(new("queue", "8 C# clients (PutAsync/GetAsync) vs beanstalkd",
+                BenchRow.Rate(M("cs8-async")), $"beanstalkd {BenchRow.Rate(M("bs8"))}", M("cs8-async") / M("bs8"), "report"));
         }
         if (redis is not null)
         {
-            rows.Add(new("queue", "8 C# clients put+get vs redis LPUSH+BRPOP (extra reference)",
+            rows.Add(new("queue", "8 C# clients (Put/Get) vs redis LPUSH+BRPOP (extra reference)",
                 BenchRow.Rate(M("cs8-ours")), $"redis {BenchRow.Rate(M("redis8"))}", M("cs8-ours") / M("redis8"), "reference"));
         }
         return rows;
