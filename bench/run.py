@@ -36,8 +36,8 @@ PIECES = [
     ('kernel', dll('bench/Factorizer.Bench', 'Factorizer.Bench')),
     ('pipeline', [sys.executable, os.path.join(ROOT, 'bench/pipeline.py')]),
     ('startup', [sys.executable, os.path.join(ROOT, 'bench/seed_workload.py')]),
-    ('queue', [sys.executable, os.path.join(ROOT, 'bench/queue_protocol.py')]),
-    ('scale', [sys.executable, os.path.join(ROOT, 'bench/scale.py')]),
+    ('queue', dll('bench/Factorizer.WireBench', 'Factorizer.WireBench') + ['--section', 'queue']),
+    ('scale', dll('bench/Factorizer.WireBench', 'Factorizer.WireBench') + ['--section', 'scale']),
     ('payloads', [sys.executable, os.path.join(ROOT, 'bench/payload_roundtrip.py')]),
 ]
 

@@ -7,6 +7,9 @@ using Factorizer.Work.Cli;
 using QueueManagerApp;
 
 // queue-manager: see QueueManagerSettings.Help. Thin: parse, register the queues, serve until stopped.
+// Its only socket continuations are the manager server's call loops, which never block: let the socket
+// engine's event threads run them (before any socket is made; see InlineSocketCompletions).
+InlineSocketCompletions.Request();
 return await ProgramShell.RunAsync("queue-manager", args, async stop =>
 {
     QueueManagerSettings settings = QueueManagerSettings.Parse(args);

@@ -8,11 +8,13 @@ namespace Factorizer.Managers.Client;
 internal sealed class ClientConnection : IAsyncDisposable
 {
     private readonly MessageChannel _channel;
+    private readonly Socket _socket;
     private readonly string _peer;
 
-    private ClientConnection(MessageChannel channel, string peer)
+    private ClientConnection(MessageChannel channel, Socket socket, string peer)
     {
         _channel = channel;
+        _socket = socket;
         _peer = peer;
     }
 
@@ -29,7 +31,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
             channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), options.MaxFrameLength);
             await Handshake.RunAsClientAsync(channel.Frames, options.AuthKey, timeout.Token).ConfigureAwait(false);
-            return new ClientConnection(channel, peer);
+            return new ClientConnection(channel, socket, peer);
         }
         catch (Exception e)
         {
@@ -63,11 +65,47 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one more reply (a <c>shutdown</c> call gets two).</summary>
-    public async Task<Reply> ReadReplyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one request and reads its reply on the calling thread, which blocks in the kernel until the reply
+    /// arrives and is woken by it directly: no event thread, no thread-pool hop (docs/performance.md). The send
+    /// and the read complete at once in the usual case; otherwise they are waited for, also on this thread.
+    /// </summary>
+    public Reply Request(Request request)
     {
-        byte[] frame = await _channel.ReadFrameAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new ManagerConnectionException($"manager {_peer} closed the connection");
+        try
+        {
+            Wait(_channel.SendAsync(request.ToValue(), CancellationToken.None));
+            if (!_channel.Frames.HasBufferedFrame)
+            {
+                _socket.Poll(-1, SelectMode.SelectRead); // readable: the reply, or the end of the stream
+            }
+            ValueTask<byte[]?> read = _channel.ReadFrameAsync(CancellationToken.None);
+            return ToReply(read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
+        {
+            throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
+        }
+    }
+
+    private static void Wait(ValueTask pending)
+    {
+        if (!pending.IsCompletedSuccessfully)
+        {
+            pending.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Reads one more reply (a <c>shutdown</c> call gets two).</summary>
+    public async Task<Reply> ReadReplyAsync(CancellationToken cancellationToken) =>
+        ToReply(await _channel.ReadFrameAsync(cancellationToken).ConfigureAwait(false));
+
+    private Reply ToReply(byte[]? frame)
+    {
+        if (frame is null)
+        {
+            throw new ManagerConnectionException($"manager {_peer} closed the connection");
+        }
         object? value = MessageChannel.Decode(frame);
         return Reply.TryParse(value, out Reply? reply)
             ? reply!

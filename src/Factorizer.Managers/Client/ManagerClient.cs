@@ -14,7 +14,9 @@ namespace Factorizer.Managers.Client;
 public sealed class ManagerClient : IAsyncDisposable
 {
     private readonly ManagerClientOptions _options;
+    private static readonly Dictionary<string, object?> NoKwargs = [];
     private readonly ConcurrentBag<ClientConnection> _idleChannels = [];
+    private ClientConnection? _spareChannel; // the last channel returned: a lone caller takes it back without the bag
     private volatile bool _disposed;
 
     private ManagerClient(ManagerClientOptions options) => _options = options;
@@ -85,7 +87,7 @@ public sealed class ManagerClient : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ClientConnection channel = await RentChannelAsync(cancellationToken).ConfigureAwait(false);
-        Reply reply = await RequestOnAsync(channel, new Request(ident, method, args, kwargs ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+        Reply reply = await RequestOnAsync(channel, new Request(ident, method, args, kwargs ?? NoKwargs), cancellationToken).ConfigureAwait(false);
         ReturnChannel(channel);
         return ResultOf(reply);
     }
@@ -117,6 +119,32 @@ public sealed class ManagerClient : IAsyncDisposable
     };
 
     /// <summary>
+    /// Calls <paramref name="method"/> on the object <paramref name="ident"/> synchronously: the calling thread
+    /// sends the request and blocks until the reply wakes it, the quickest round trip there is (one wake-up, no
+    /// thread-pool hop; docs/performance.md). For a thread of its own, such as a worker loop; from async code,
+    /// or on a thread-pool thread, use <see cref="CallAsync"/>. A call that waits (a blocking get) holds the
+    /// thread, and cannot be cancelled, as with CPython's proxies.
+    /// </summary>
+    public object? Call(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Reply reply;
+        try
+        {
+            reply = channel.Request(new Request(ident, method, args, kwargs ?? NoKwargs));
+        }
+        catch
+        {
+            // As in CallAsync: a channel in an unknown state is never reused.
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        ReturnChannel(channel);
+        return ResultOf(reply);
+    }
+
+    /// <summary>
     /// A typed proxy for a queue registered as <paramref name="typeId"/> (the seed's <c>get_job_q</c>, or
     /// <c>get_queue</c> with a name argument). Dispose it to release the server-side reference.
     /// </summary>
@@ -129,9 +157,9 @@ public sealed class ManagerClient : IAsyncDisposable
     /// <summary>An idle call channel, or a new one (connected and past <c>accept_connection</c>).</summary>
     internal async Task<ClientConnection> RentChannelAsync(CancellationToken cancellationToken)
     {
-        if (_idleChannels.TryTake(out ClientConnection? idle))
+        if (TakeIdle() is { } reused)
         {
-            return idle;
+            return reused;
         }
         ClientConnection channel = await ClientConnection.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
         try
@@ -150,18 +178,24 @@ public sealed class ManagerClient : IAsyncDisposable
     /// <summary>Gives back a channel whose last request got its whole reply.</summary>
     internal void ReturnChannel(ClientConnection channel)
     {
-        _idleChannels.Add(channel);
-        if (_disposed && _idleChannels.TryTake(out ClientConnection? late))
+        if (Interlocked.CompareExchange(ref _spareChannel, channel, null) is not null)
+        {
+            _idleChannels.Add(channel);
+        }
+        if (_disposed && TakeIdle() is { } late)
         {
             _ = late.DisposeAsync();
         }
     }
 
+    private ClientConnection? TakeIdle() =>
+        Interlocked.Exchange(ref _spareChannel, null) ?? (_idleChannels.TryTake(out ClientConnection? idle) ? idle : null);
+
     /// <summary>Closes the pooled call channels (proxies should be disposed first).</summary>
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (_idleChannels.TryTake(out ClientConnection? channel))
+        while (TakeIdle() is { } channel)
         {
             await channel.DisposeAsync().ConfigureAwait(false);
         }

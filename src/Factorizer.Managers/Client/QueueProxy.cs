@@ -43,6 +43,24 @@ public sealed class QueueProxy<T> : IQueue<T>, IAsyncDisposable
         return PyConvert.ToValue<T>(value);
     }
 
+    /// <summary>
+    /// <c>put(item)</c> on the calling thread, blocking it until the server has the item (see
+    /// <see cref="ManagerClient.Call"/>: for a thread of its own, not for async code).
+    /// </summary>
+    public void Put(T item) => Call("put", new PyTuple(PyConvert.FromValue(item)));
+
+    /// <summary>
+    /// <c>get()</c> on the calling thread, blocking it until an item comes (see <see cref="ManagerClient.Call"/>:
+    /// for a thread of its own, not for async code).
+    /// </summary>
+    public T Get() => PyConvert.ToValue<T>(Call("get", PyTuple.Empty));
+
+    private object? Call(string method, PyTuple args)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _client.Call(Token.Id, method, args, NoKwargs);
+    }
+
     public async ValueTask<int> CountAsync(CancellationToken cancellationToken = default) =>
         PyConvert.ToValue<int>(await CallAsync("qsize", PyTuple.Empty, NoKwargs, cancellationToken).ConfigureAwait(false));
 

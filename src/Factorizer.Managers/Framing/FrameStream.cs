@@ -10,12 +10,20 @@ namespace Factorizer.Managers.Framing;
 /// </summary>
 public sealed class FrameStream : IAsyncDisposable
 {
+    // Largest payload copied behind its header into one write; a larger one is written after a header of its own.
+    private const int SmallFrame = 16384;
+
     private readonly Stream _stream;
-    private readonly byte[] _writeHeader = new byte[4];  // write side only: a read may be pending meanwhile
+    // Write side only (a read may be pending meanwhile): header and payload of a small frame are copied
+    // here and sent with one write; the buffer is kept for the next frame.
+    private byte[] _writeBuffer = new byte[256];
 
     // Read side only. Bytes received but not yet consumed are _readBuffer[_readStart.._readEnd):
     // one receive usually brings a whole small frame (header and payload), saving a system call per frame.
-    private readonly byte[] _readBuffer = new byte[8192];
+    // 1 KiB holds a whole request or reply of the usual sizes (a put of a chunk of 43 numbers is under 500 bytes);
+    // a larger payload is read straight into its own array. Small, because an idle or blocked connection keeps it:
+    // with 8 KiB it was two thirds of a connection's memory (docs/performance.md).
+    private readonly byte[] _readBuffer = new byte[1024];
     private int _readStart;
     private int _readEnd;
 
@@ -60,6 +68,9 @@ public sealed class FrameStream : IAsyncDisposable
             throw new FrameException($"frame not completed within {frameTimeout.TotalSeconds:0.#} s of its first byte");
         }
     }
+
+    /// <summary>True when a whole frame has already been received: the next read will not wait.</summary>
+    internal bool HasBufferedFrame => WholeFrameBuffered();
 
     // The common case (a small frame that arrived in one receive) needs no timer.
     private bool WholeFrameBuffered()
@@ -147,19 +158,23 @@ public sealed class FrameStream : IAsyncDisposable
     /// <summary>Writes one frame: header and payload, flushed.</summary>
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (payload.Length <= 16384)
+        if (payload.Length <= SmallFrame)
         {
             // One write for small frames, as CPython does, so header and payload share a segment.
-            byte[] buffer = new byte[4 + payload.Length];
-            BinaryPrimitives.WriteInt32BigEndian(buffer, payload.Length);
-            payload.Span.CopyTo(buffer.AsSpan(4));
-            await _stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int length = 4 + payload.Length;
+            if (_writeBuffer.Length < length)
+            {
+                _writeBuffer = new byte[System.Math.Max(length, 2 * _writeBuffer.Length)];
+            }
+            BinaryPrimitives.WriteInt32BigEndian(_writeBuffer, payload.Length);
+            payload.Span.CopyTo(_writeBuffer.AsSpan(4));
+            await _stream.WriteAsync(_writeBuffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         }
         else
         {
             // .NET arrays stop short of 2 GiB, so the -1 + uint64 large form is never needed to send.
-            BinaryPrimitives.WriteInt32BigEndian(_writeHeader, payload.Length);
-            await _stream.WriteAsync(_writeHeader, cancellationToken).ConfigureAwait(false);
+            BinaryPrimitives.WriteInt32BigEndian(_writeBuffer, payload.Length);
+            await _stream.WriteAsync(_writeBuffer.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
             await _stream.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
         }
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -11,10 +11,12 @@ namespace Factorizer.Managers.Server;
 /// #UNSERIALIZABLE exactly where CPython would.
 /// </summary>
 /// <remarks>
-/// While a call runs (a blocked <c>get</c>, say), the next frame is already being read: a client
-/// never sends before its reply, so that read only completes early when the peer goes away, and
-/// then the call is cancelled. A <c>get</c> cancelled that way takes no item, so an item is never
-/// handed to a peer that cannot receive it.
+/// A call that finishes at once (a put, a get with an item waiting: the common case) is answered
+/// before the next frame is read, with no task, timer or extra read in flight. A call that waits
+/// (a blocked <c>get</c>, say) has the next frame read meanwhile: a client never sends before its
+/// reply, so that read only completes early when the peer goes away, and then the call is
+/// cancelled. A <c>get</c> cancelled that way takes no item, so an item is never handed to a peer
+/// that cannot receive it.
 /// </remarks>
 internal sealed class CallLoop(ManagerServer server, MessageChannel channel, SessionInfo caller, ISet<ISharedObject> called)
 {
@@ -24,22 +26,30 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
     /// </summary>
     public const int MaxRefusalsInRow = 10;
 
+    // The last object called: the set of called objects is only touched when the target changes.
+    private ISharedObject? _lastTarget;
+
     public async Task RunAsync(CancellationToken stopping)
     {
-        Task<byte[]?> next = ReadAsync(stopping);
+        // One source for every call of this connection: it is only ever cancelled when the connection ends.
+        using var calls = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Task<byte[]?>? next = null; // a read already started while a waiting call ran
         int refusalsInRow = 0;
         while (true)
         {
             byte[]? frame;
             try
             {
-                frame = await next.ConfigureAwait(false);
+                frame = next is null
+                    ? await channel.ReadFrameAsync(stopping).ConfigureAwait(false)
+                    : await next.ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 LogBroken(e);
                 return;
             }
+            next = null;
             if (frame is null)
             {
                 return; // EOF: the normal end of a call channel.
@@ -58,34 +68,50 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                 case RequestProblem.Hostile:
                     // The frame was read whole, so the channel is still in step: answer and keep serving.
                     server.LogConnection("refused pickle", $"connection {caller}: {ServerSession.LastLine(failure!)}");
-                    next = ReadAsync(stopping);
                     await SendAsync(failure!, stopping).ConfigureAwait(false);
                     continue;
                 case RequestProblem.Malformed:
-                    next = ReadAsync(stopping);
                     await SendAsync(failure!, stopping).ConfigureAwait(false);
                     continue;
             }
             NestedProxies.Keep(frame, request!, server.Objects);
-            using var call = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            next = ReadAsync(stopping);
-            Task<(Reply Reply, ISharedObject? Target, SharedCall? Call)> reply = InvokeAsync(request!, call.Token);
-            if (await Task.WhenAny(reply, next).ConfigureAwait(false) == next && !reply.IsCompleted)
+            Reply result;
+            bool peerGone = false;
+            ValueTask<object?> running = Start(request!, calls.Token, out ISharedObject? target, out SharedCall? call, out Reply? refused);
+            if (refused is not null)
             {
-                // The peer sent something or went away mid-call; on EOF or error, cancel the call.
-                if (next.IsFaulted || next.IsCanceled || next.Result is null)
-                {
-                    await call.CancelAsync().ConfigureAwait(false);
-                }
+                result = refused;
             }
-            (Reply result, ISharedObject? target, SharedCall? done) = await reply.ConfigureAwait(false);
-            bool peerGone = next.IsCompleted && (next.IsFaulted || next.IsCanceled || next.Result is null);
+            else if (running.IsCompleted)
+            {
+                result = Finish(running, call!, calls.Token);
+            }
+            else
+            {
+                // The call waits: watch the connection meanwhile, and cancel the call if the peer goes.
+                Task<object?> waiting = running.AsTask();
+                next = channel.ReadFrameAsync(stopping).AsTask();
+                if (await Task.WhenAny(waiting, next).ConfigureAwait(false) == next && !waiting.IsCompleted && PeerGone(next))
+                {
+                    await calls.CancelAsync().ConfigureAwait(false);
+                }
+                try
+                {
+                    await waiting.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Finish reads the outcome below.
+                }
+                result = Finish(new ValueTask<object?>(waiting), call!, calls.Token);
+                peerGone = next.IsCompleted && PeerGone(next);
+            }
             if (peerGone || !await TrySendAsync(result, stopping).ConfigureAwait(false))
             {
                 // Nobody left to answer: let the object undo what the caller never saw.
                 if (target is not null && result.Kind == WireLiterals.Return)
                 {
-                    await target.ReplyLostAsync(done!, result.Payload).ConfigureAwait(false);
+                    await target.ReplyLostAsync(call!, result.Payload).ConfigureAwait(false);
                 }
                 else if (result is { Kind: WireLiterals.Proxy, Payload: PyTuple { Count: 2 } proxied } && proxied[1] is Token token)
                 {
@@ -97,41 +123,68 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
         }
     }
 
-    private Task<byte[]?> ReadAsync(CancellationToken stopping) => channel.ReadFrameAsync(stopping).AsTask();
+    private static bool PeerGone(Task<byte[]?> read) => read.IsFaulted || read.IsCanceled || read.Result is null;
 
-    private async Task<(Reply, ISharedObject?, SharedCall?)> InvokeAsync(Request request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds the target and starts the call. <paramref name="refused"/> is the reply when there is nothing to
+    /// call (unknown ident, method not exposed); <paramref name="target"/> is null unless the call ran.
+    /// </summary>
+    private ValueTask<object?> Start(Request request, CancellationToken cancellationToken, out ISharedObject? target, out SharedCall? call, out Reply? refused)
     {
-        if (request.Ident is null || !server.Objects.TryGet(request.Ident, out ISharedObject target))
+        call = null;
+        refused = null;
+        if (request.Ident is null || !server.Objects.TryGet(request.Ident, out ISharedObject found))
         {
-            return (Reply.Traceback(PythonTraceback.Format("KeyError", $"'{request.Ident}'", "serve_client")), null, null);
+            target = null;
+            refused = Reply.Traceback(PythonTraceback.Format("KeyError", $"'{request.Ident}'", "serve_client"));
+            return default;
         }
-        if (!target.ExposedMethods.Contains(request.Method))
+        if (!found.ExposedMethods.Contains(request.Method))
         {
-            Reply fallback = request.Method switch
+            target = null;
+            refused = request.Method switch
             {
-                "__str__" or "__repr__" => Reply.Return(target.ToString()),
-                WireLiterals.GetValue when target.TryCopyValue(out object? copy) => Reply.Return(copy),
+                "__str__" or "__repr__" => Reply.Return(found.ToString()),
+                WireLiterals.GetValue when found.TryCopyValue(out object? copy) => Reply.Return(copy),
                 WireLiterals.GetValue => new Reply(WireLiterals.Unserializable,
-                    PythonTraceback.Format("TypeError", $"cannot pickle '{target.GetType().Name}' object", "serve_client")),
+                    PythonTraceback.Format("TypeError", $"cannot pickle '{found.GetType().Name}' object", "serve_client")),
                 _ => Reply.Traceback(PythonTraceback.Format("AttributeError",
-                    $"method '{request.Method}' of {target.GetType().Name} object is not in the exposed list", "serve_client")),
+                    $"method '{request.Method}' of {found.GetType().Name} object is not in the exposed list", "serve_client")),
             };
-            return (fallback, null, null);
+            return default;
         }
-        var call = new SharedCall(request.Method, request.Args, request.Kwargs, caller);
-        called.Add(target); // told when this connection closes (ISharedObject.SessionClosedAsync)
+        target = found;
+        call = new SharedCall(request.Method, request.Args, request.Kwargs, caller);
+        if (!ReferenceEquals(found, _lastTarget))
+        {
+            called.Add(found); // told when this connection closes (ISharedObject.SessionClosedAsync)
+            _lastTarget = found;
+        }
         try
         {
-            object? result = await target.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
-            return result is ProxiedResult proxied ? (ProxyReply(proxied), null, null) : (Reply.Return(result), target, call);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return (Reply.Error(PyException.Builtin("ConnectionAbortedError", "call cancelled: the server is stopping or the client went away")), null, null);
+            return found.InvokeAsync(call, cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return (Reply.Error(ToPython(call, e)), null, null);
+            return ValueTask.FromException<object?>(e); // an object that throws before its first await
+        }
+    }
+
+    /// <summary>The reply for a finished call: #RETURN, or #ERROR with the Python exception.</summary>
+    private Reply Finish(ValueTask<object?> finished, SharedCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            object? value = finished.Result;
+            return value is ProxiedResult proxied ? ProxyReply(proxied) : Reply.Return(value);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Reply.Error(PyException.Builtin("ConnectionAbortedError", "call cancelled: the server is stopping or the client went away"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Reply.Error(ToPython(call, e));
         }
     }
 

@@ -17,9 +17,16 @@ public sealed record Request(string? Ident, string Method, PyTuple Args, IReadOn
     /// <summary>A request with positional arguments only.</summary>
     public static Request Of(string? ident, string method, params object?[] args) => new(ident, method, new PyTuple(args), NoKwargs);
 
+    // The kwargs of most calls: pickled as an empty dict, never changed.
+    private static readonly Dictionary<object, object?> NoPyKwargs = new(PyEqualityComparer.Instance);
+
     /// <summary>The pickle value: a 4-tuple with kwargs as a dict.</summary>
     public PyTuple ToValue()
     {
+        if (Kwargs.Count == 0)
+        {
+            return new PyTuple(Ident, Method, Args, NoPyKwargs);
+        }
         var kwargs = new Dictionary<object, object?>(PyEqualityComparer.Instance);
         foreach ((string k, object? v) in Kwargs)
         {
@@ -58,9 +65,10 @@ public sealed record Request(string? Ident, string Method, PyTuple Args, IReadOn
             error = "TypeError: request arguments must be a tuple";
             return false;
         }
-        var kwargs = new Dictionary<string, object?>();
-        if (t[3] is Dictionary<object, object?> dict)
+        Dictionary<string, object?> kwargs = NoKwargs;
+        if (t[3] is Dictionary<object, object?> { Count: > 0 } dict)
         {
+            kwargs = new Dictionary<string, object?>(dict.Count);
             foreach ((object key, object? v) in dict)
             {
                 if (key is not string name)
@@ -71,7 +79,7 @@ public sealed record Request(string? Ident, string Method, PyTuple Args, IReadOn
                 kwargs[name] = v;
             }
         }
-        else if (t[3] is not null)
+        else if (t[3] is not (null or Dictionary<object, object?>))
         {
             error = "TypeError: request keywords must be a dict";
             return false;

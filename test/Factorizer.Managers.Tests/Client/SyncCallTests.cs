@@ -1,0 +1,103 @@
+using Factorizer.Managers.Client;
+using Factorizer.Managers.Queues;
+using Factorizer.Managers.Tests.Support;
+using Factorizer.Managers.Wire;
+using Factorizer.Pickle;
+
+namespace Factorizer.Managers.Tests.Client;
+
+/// <summary>
+/// The synchronous calls (ManagerClient.Call, QueueProxy.Put/Get): the same requests and replies as the async
+/// ones, on the calling thread. Each runs on a thread of its own, bounded by a timeout.
+/// </summary>
+public class SyncCallTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private ManagerClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = TestServer.Start();
+        _client = await _server.ConnectAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private static Task<T> OnOwnThread<T>(Func<T> call) =>
+        Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(Timeouts.Short);
+
+    [Fact]
+    public async Task PutGet_RoundTripsAChunkInOrder()
+    {
+        await using QueueProxy<long[]> jobs = await _client.GetQueueAsync<long[]>("get_job_q");
+
+        long[][] got = await OnOwnThread(() =>
+        {
+            jobs.Put([999999999999, 1000000000001]);
+            jobs.Put([7]);
+            return new[] { jobs.Get(), jobs.Get() };
+        });
+
+        Assert.Equal([999999999999L, 1000000000001], got[0]);
+        Assert.Equal([7L], got[1]);
+        Assert.Equal(0, _server.Jobs.Count);
+    }
+
+    [Fact]
+    public async Task SyncAndAsyncCalls_ShareTheClient()
+    {
+        await using QueueProxy<string> jobs = await _client.GetQueueAsync<string>("get_job_q");
+
+        await jobs.PutAsync("async put");
+        string got = await OnOwnThread(jobs.Get);
+        await OnOwnThread(() => { jobs.Put("sync put"); return 0; });
+
+        Assert.Equal("async put", got);
+        Assert.Equal("sync put", await jobs.GetAsync().AsTask().WaitAsync(Timeouts.Short));
+    }
+
+    [Fact]
+    public async Task Get_BlocksUntilAnotherClientPuts()
+    {
+        await using QueueProxy<string> getter = await _client.GetQueueAsync<string>("get_job_q");
+        Task<string> blocked = OnOwnThread(getter.Get);
+        await Timeouts.UntilAsync(() => _server.Jobs.WaitingGetters == 1, "the get to block");
+
+        await using ManagerClient other = await _server.ConnectAsync();
+        await using QueueProxy<string> putter = await other.GetQueueAsync<string>("get_job_q");
+        await putter.PutAsync("wake up");
+
+        Assert.Equal("wake up", await blocked);
+    }
+
+    [Fact]
+    public async Task Call_ErrorReplies_BecomeTheSameExceptionsAsAsync()
+    {
+        (Token token, _) = await _client.CreateAsync("get_job_q", []);
+
+        await Assert.ThrowsAsync<QueueEmptyException>(() => OnOwnThread(() => _client.Call(token.Id, "get_nowait", PyTuple.Empty)));
+        var e = await Assert.ThrowsAsync<RemoteException>(() => OnOwnThread(() => _client.Call(token.Id, "no_such_method", PyTuple.Empty)));
+        Assert.Equal("AttributeError", e.RemoteType);
+        Assert.Null(await OnOwnThread(() => _client.Call(token.Id, "put", new PyTuple(1L))));
+        Assert.Equal(1L, await OnOwnThread(() => _client.Call(token.Id, "get_nowait", PyTuple.Empty)));
+        await _client.DecRefAsync(token.Id);
+    }
+
+    [Fact]
+    public async Task Get_ServerStopsWhileBlocked_FailsInsteadOfHanging()
+    {
+        await using QueueProxy<string> getter = await _client.GetQueueAsync<string>("get_job_q");
+        Task<string> blocked = OnOwnThread(getter.Get);
+        await Timeouts.UntilAsync(() => _server.Jobs.WaitingGetters == 1, "the get to block");
+
+        await _server.Server.StopAsync();
+
+        // The connection closes (or, first, the cancelled call's error reply arrives): either way the caller is told.
+        Exception e = await Assert.ThrowsAnyAsync<Exception>(() => blocked);
+        Assert.True(e is ManagerConnectionException or RemoteException, e.ToString());
+    }
+}
