@@ -66,15 +66,25 @@ internal static class BigFactorizer
             }
             else
             {
-                BigInteger d = m < TwoTo128
-                    ? (BigInteger)PollardRho128.FindFactor((UInt128)m, cancellationToken)
-                    : PollardRhoBig.FindFactor(m, cancellationToken);
+                BigInteger d = FindFactor(m, cancellationToken);
                 pending.Push((d, multiplicity));
                 pending.Push((m / d, multiplicity));
             }
         }
         factors.Sort();
         return [.. factors];
+    }
+
+    /// <summary>A nontrivial factor of odd composite m &gt; 2^64 that is not a perfect power.</summary>
+    private static BigInteger FindFactor(BigInteger m, CancellationToken cancellationToken)
+    {
+        if (m < TwoTo128)
+        {
+            var wide = (UInt128)m;
+            UInt128 d = Ecm128.FindFactor(wide, EcmPlan.Levels.Length - 1, cancellationToken);
+            return d != 0 ? d : PollardRho128.FindFactor(wide, cancellationToken);
+        }
+        return PollardRhoBig.FindFactor(m, cancellationToken);
     }
 
     /// <summary>Removes factors 2 and the odd primes below <see cref="TrialBound"/>, recording them; returns the cofactor.</summary>
