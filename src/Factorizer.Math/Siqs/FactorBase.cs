@@ -26,8 +26,8 @@ internal sealed class FactorBase
         Primes = primes;
         Roots = roots;
         Logs = new byte[primes.Length];
-        Inverses = new uint[primes.Length];
-        Limits = new uint[primes.Length];
+        Inverses = new ulong[primes.Length];
+        Limits = new ulong[primes.Length];
         WideInverses = new UInt128[primes.Length];
         WideLimits = new UInt128[primes.Length];
         for (int i = TwoIndex; i < primes.Length; i++)
@@ -35,13 +35,8 @@ internal sealed class FactorBase
             Logs[i] = (byte)System.Math.Round(System.Math.Log2(primes[i]));
             if ((primes[i] & 1) != 0)
             {
-                uint inverse = primes[i];
-                for (int j = 0; j < 4; j++)
-                {
-                    inverse *= 2 - (primes[i] * inverse);
-                }
-                Inverses[i] = inverse;
-                Limits[i] = uint.MaxValue / primes[i];
+                Inverses[i] = SmallPrimes.InverseMod64(primes[i]);
+                Limits[i] = ulong.MaxValue / primes[i];
                 UInt128 wide = primes[i];
                 for (int j = 0; j < 7; j++)
                 {
@@ -68,11 +63,11 @@ internal sealed class FactorBase
     /// <summary>round(log2 p): what a hit adds to a sieve cell.</summary>
     public byte[] Logs { get; }
 
-    /// <summary>p^-1 mod 2^32 for odd p: d is divisible by p exactly when d·p^-1 mod 2^32 &lt;= <see cref="Limits"/>.</summary>
-    public uint[] Inverses { get; }
+    /// <summary>p^-1 mod 2^64 for odd p: d is divisible by p exactly when d·p^-1 mod 2^64 &lt;= <see cref="Limits"/>.</summary>
+    public ulong[] Inverses { get; }
 
-    /// <summary>(2^32 - 1) / p for odd p.</summary>
-    public uint[] Limits { get; }
+    /// <summary>(2^64 - 1) / p for odd p.</summary>
+    public ulong[] Limits { get; }
 
     /// <summary>p^-1 mod 2^128 for odd p: v·p^-1 mod 2^128 is v/p when p divides v, and at most <see cref="WideLimits"/> exactly then.</summary>
     public UInt128[] WideInverses { get; }

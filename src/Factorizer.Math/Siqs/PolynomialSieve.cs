@@ -14,9 +14,11 @@ namespace Factorizer.Math.Siqs;
 internal sealed class PolynomialSieve
 {
     /// <summary>Primes below this are not sieved (they hit often and add little); the threshold allows for them.</summary>
-    private const uint SmallPrimeCut = 30;
+    private const uint SmallPrimeCut = 100;
 
-    private readonly BigInteger _n;
+    /// <summary>Bits below log2(max |g|) - log2(large prime bound) that a cell may fall short and still be checked (tuned).</summary>
+    private const double ThresholdSlack = 13;
+
     private readonly FactorBase _base;
     private readonly int _halfWidth;
     private readonly ulong _largePrimeBound;
@@ -40,10 +42,11 @@ internal sealed class PolynomialSieve
     private BigInteger _a;
     private BigInteger[] _bTerms = [];
     private int[][] _rootSteps = [];
+    private uint[] _bModP = [];
+    private int[] _specialIndices = [];
 
-    public PolynomialSieve(BigInteger n, FactorBase factorBase, SiqsParameters parameters, int seed)
+    public PolynomialSieve(FactorBase factorBase, SiqsParameters parameters, int seed)
     {
-        _n = n;
         _base = factorBase;
         _halfWidth = parameters.HalfWidth;
         _random = new Random(seed);
@@ -59,7 +62,7 @@ internal sealed class PolynomialSieve
         // |g(x)| is at most about M·√(kN/2); a cell is a candidate when its logs reach that, less what a
         // large prime and the unsieved small primes leave out.
         double logMax = System.Math.Log2(_halfWidth) + (BigInteger.Log(factorBase.KN, 2) / 2) - 0.5;
-        int threshold = (int)(logMax - System.Math.Log2(_largePrimeBound) - 3);
+        int threshold = (int)(logMax - System.Math.Log2(_largePrimeBound) - ThresholdSlack);
         _initialCell = (byte)(128 - threshold);
 
         _logTarget = (BigInteger.Log(2 * factorBase.KN) / 2) - System.Math.Log(_halfWidth);
@@ -78,7 +81,7 @@ internal sealed class PolynomialSieve
         {
             b += term;
         }
-        InitialRoots(b);
+        InitialRoots();
         for (int i = 0; ; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -180,6 +183,7 @@ internal sealed class PolynomialSieve
                 _special[i] = true; // divides k: one root only, found by direct division instead
             }
         }
+        _specialIndices = [.. Enumerable.Range(0, primes.Length).Where(i => _special[i])];
 
         // B_l = (A/q_l)·γ_l with γ_l = √(kN)·(A/q_l)^-1 mod q_l, so that B = ΣB_l has B² ≡ kN (mod A).
         _bTerms = new BigInteger[_s];
@@ -196,11 +200,23 @@ internal sealed class PolynomialSieve
         }
 
         // Per prime: A^-1 mod p and the root steps 2·B_l·A^-1 mod p of the Gray-code walk.
-        _rootSteps = new int[_s][];
+        if (_rootSteps.Length != _s)
+        {
+            _rootSteps = new int[_s][];
+            for (int l = 0; l < _s; l++)
+            {
+                _rootSteps[l] = new int[primes.Length];
+            }
+            _bModP = new uint[primes.Length];
+        }
+        // Word arithmetic only: A mod p and B_l mod p are products of the q's and γ's mod p.
+        var gammas = new ulong[_s];
         for (int l = 0; l < _s; l++)
         {
-            _rootSteps[l] = new int[primes.Length];
+            gammas[l] = (ulong)(_bTerms[l] / (a / primes[_qIndices[l]]));
         }
+        Span<ulong> qModP = stackalloc ulong[_s];
+        Span<ulong> suffix = stackalloc ulong[_s + 1];
         for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
         {
             if (_special[i])
@@ -208,17 +224,30 @@ internal sealed class PolynomialSieve
                 continue;
             }
             uint p = primes[i];
-            uint aInverse = ModularWord.Inverse((uint)(a % p), p);
+            // Prefix and suffix products of the q's mod p give every A/q_l mod p without inverses.
+            suffix[_s] = 1;
+            for (int l = _s - 1; l >= 0; l--)
+            {
+                qModP[l] = primes[_qIndices[l]] % p;
+                suffix[l] = suffix[l + 1] * qModP[l] % p;
+            }
+            uint aInverse = ModularWord.Inverse((uint)suffix[0], p);
             _aInverse[i] = (int)aInverse;
+            ulong bSum = 0, prefix = 1;
             for (int l = 0; l < _s; l++)
             {
-                _rootSteps[l][i] = (int)(2 * (ulong)(uint)(_bTerms[l] % p) * aInverse % p);
+                // B_l = (A/q_l)·γ_l.
+                ulong bl = prefix * suffix[l + 1] % p * (gammas[l] % p) % p;
+                prefix = prefix * qModP[l] % p;
+                bSum += bl;
+                _rootSteps[l][i] = (int)(2 * bl * aInverse % p);
             }
+            _bModP[i] = (uint)(bSum % p);
         }
     }
 
     /// <summary>Roots of g(x) ≡ 0 (mod p) for the first B: x = A^-1(±√kN - B), as offsets from -M.</summary>
-    private void InitialRoots(BigInteger b)
+    private void InitialRoots()
     {
         uint[] primes = _base.Primes;
         for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
@@ -228,7 +257,7 @@ internal sealed class PolynomialSieve
                 continue;
             }
             uint p = primes[i];
-            ulong bModP = (ulong)(uint)(b % p);
+            ulong bModP = _bModP[i];
             ulong t = _base.Roots[i];
             ulong aInverse = (ulong)_aInverse[i];
             ulong shift = (ulong)_halfWidth % p;
@@ -296,7 +325,7 @@ internal sealed class PolynomialSieve
         }
 
         ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(sieve);
-        Int128 c = 0;
+        Int128 c = 0, a = (Int128)_a, bWide = (Int128)b;
         bool haveC = false;
         for (int w = 0; w < words.Length; w++)
         {
@@ -310,17 +339,31 @@ internal sealed class PolynomialSieve
                     c = (Int128)((b * b - _base.KN) / _a);
                     haveC = true;
                 }
-                CheckCandidate(offset, b, c, relations);
+                CheckCandidate(offset, a, bWide, c, relations);
             }
         }
     }
 
+    /// <summary>v with every factor p (base index i) divided out, each recorded in <paramref name="factors"/>.</summary>
+    private UInt128 DivideOut(UInt128 v, int i, List<int> factors)
+    {
+        UInt128 inverse = _base.WideInverses[i], limit = _base.WideLimits[i];
+        UInt128 quotient = v * inverse;
+        while (quotient <= limit)
+        {
+            v = quotient;
+            factors.Add(i);
+            quotient = v * inverse;
+        }
+        return v;
+    }
+
     /// <summary>Divides g(x) at sieve offset <paramref name="offset"/> by the factor base; keeps it when what is left is 1 or one large prime.</summary>
-    private void CheckCandidate(int offset, BigInteger b, Int128 c, RelationSet relations)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CheckCandidate(int offset, Int128 a, Int128 b, Int128 c, RelationSet relations)
     {
         long x = offset - _halfWidth;
-        Int128 a = (Int128)_a, bb = (Int128)b;
-        Int128 g = (a * x * x) + (2 * bb * x) + c;
+        Int128 g = (((a * x) + (2 * b)) * x) + c;
         List<int> factors = _factors;
         factors.Clear();
         if (g < 0)
@@ -340,31 +383,30 @@ internal sealed class PolynomialSieve
         {
             factors.Add(FactorBase.TwoIndex);
         }
-        uint[] primes = _base.Primes;
-        uint[] inverses = _base.Inverses, limits = _base.Limits;
-        UInt128[] wideInverses = _base.WideInverses, wideLimits = _base.WideLimits;
-        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        // p divides g(x) exactly when the offset is congruent to a root mod p, i.e. when p divides
+        // (offset - r1)(offset - r2) (below 2^36), tested by one multiply by p^-1 mod 2^64. Primes left out of
+        // sieving get stale roots here, which at worst flag a prime that then does not divide: harmless, as
+        // every flagged prime is divided exactly; they are tried by division afterwards.
+        int count = _base.Primes.Length;
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
+        ref ulong inverse = ref MemoryMarshal.GetArrayDataReference(_base.Inverses);
+        ref ulong limit = ref MemoryMarshal.GetArrayDataReference(_base.Limits);
+        for (int i = FactorBase.TwoIndex + 1; i < count; i++)
         {
-            if (!_special[i])
+            long product = (long)(offset - Unsafe.Add(ref root1, i)) * (offset - Unsafe.Add(ref root2, i));
+            if ((ulong)System.Math.Abs(product) * Unsafe.Add(ref inverse, i) <= Unsafe.Add(ref limit, i))
             {
-                // p divides g(x) exactly when the offset is congruent to one of the roots mod p.
-                uint d1 = (uint)System.Math.Abs(offset - _root1[i]), d2 = (uint)System.Math.Abs(offset - _root2[i]);
-                if (d1 * inverses[i] > limits[i] && d2 * inverses[i] > limits[i])
-                {
-                    continue;
-                }
+                v = DivideOut(v, i, factors);
             }
-            UInt128 quotient = v * wideInverses[i];
-            while (quotient <= wideLimits[i])
-            {
-                v = quotient;
-                factors.Add(i);
-                quotient = v * wideInverses[i];
-            }
+        }
+        foreach (int i in _specialIndices)
+        {
+            v = DivideOut(v, i, factors);
         }
         if (v == 1 || v < _largePrimeBound)
         {
-            relations.Add(((BigInteger)_a * x) + b, [.. factors], (ulong)v);
+            relations.Add((BigInteger)((a * x) + b), [.. factors], (ulong)v);
         }
     }
 }

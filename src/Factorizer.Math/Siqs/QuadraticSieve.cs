@@ -32,7 +32,7 @@ internal static class QuadraticSieve
         {
             return divisor;
         }
-        var sieve = new PolynomialSieve(n, factorBase, parameters, seed);
+        var sieve = new PolynomialSieve(factorBase, parameters, seed);
         var relations = new RelationSet(n);
         int wanted = factorBase.Primes.Length + Surplus;
         while (true)

@@ -20,6 +20,11 @@ internal sealed class EcmPlan
 
     private EcmPlan(int b1, int b2, int curves)
     {
+        // Stage 2 starts at the giant step m = 1, whose lowest prime is D - D/2: stage 1 must reach that far.
+        if (b1 < D / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(b1), b1, "B1 must be at least D/2.");
+        }
         B1 = b1;
         B2 = b2;
         Curves = curves;
@@ -86,7 +91,7 @@ internal sealed class EcmPlan
     /// <summary>Escalating levels (B1, curves), roughly those that find factors of 25, 30, ..., 60 bits fastest.</summary>
     public static readonly EcmPlan[] Levels =
     [
-        new(85, 3000, 8),
+        new(105, 3000, 8),
         new(125, 4000, 12),
         new(165, 6000, 16),
         new(205, 8000, 24),
