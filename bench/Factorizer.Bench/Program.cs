@@ -4,6 +4,7 @@ using System.Numerics;
 using Factorizer.Bench;
 using Factorizer.Math;
 
+if (args.Length > 0 && args[0] == "wide") { return WideKernelBench.Run(args[1..]); } // see WideKernelBench
 // Usage: Factorizer.Bench [runs] [scale]   (defaults: 5 runs, scale 1 = the workload sizes of bench/README.md)
 int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 double scale = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;

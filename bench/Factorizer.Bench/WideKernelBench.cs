@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Factorizer.Math;
+
+namespace Factorizer.Bench;
+
+/// <summary>
+/// The kernel beyond 64 bits (issue 10): ~96-bit products of three 32-bit primes against GNU factor, and
+/// 2^128+1 and products of two random 64-bit primes against PARI/GP. Usage: <c>wide [--quick] [--json PATH]</c>.
+/// Both sides are timed on the same numbers in the same run, alternating, and every answer is checked.
+/// </summary>
+internal static class WideKernelBench
+{
+    private const string Goal96 = ">= 2x GNU";
+    private const string GoalPari = "within 2x of PARI (ratio >= 0.5)";
+
+    public static int Run(string[] args)
+    {
+        bool quick = args.Contains("--quick");
+        int jsonAt = Array.IndexOf(args, "--json");
+        string? jsonPath = jsonAt >= 0 && jsonAt + 1 < args.Length ? args[jsonAt + 1] : null;
+        int rounds = quick ? 1 : 3;
+        var rows = new List<Row>();
+        Console.WriteLine($"Wide kernel (beyond 64 bits); {rounds} alternating round(s) per side; load {LoadAverage()}");
+        Console.WriteLine($"{"workload",-44} {"ours",14} {"reference",24} {"ratio",7}  goal");
+
+        var random = new Random(96);
+        BigInteger[] threePrimes = [.. Enumerable.Range(0, quick ? 40 : 200).Select(_ =>
+            (BigInteger)RandomPrime(random, 32) * RandomPrime(random, 32) * RandomPrime(random, 32))];
+        rows.Add(ThreePrimesVsGnu(threePrimes, rounds));
+
+        if (!File.Exists(PariRunner.Executable))
+        {
+            Console.WriteLine($"{PariRunner.Executable} (PARI/GP) not installed: the PARI rows are skipped.");
+        }
+        else
+        {
+            rows.Add(VsPari("2^128+1", [(BigInteger.One << 128) + 1], quick ? 3 : 5, rounds));
+            BigInteger[] semiprimes = [.. Enumerable.Range(0, quick ? 3 : 10).Select(_ => (BigInteger)RandomPrime(random, 64) * RandomPrime(random, 64))];
+            rows.Add(VsPari($"product of two random 64-bit primes ({semiprimes.Length}, median)", semiprimes, quick ? 1 : 3, rounds));
+        }
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+            {
+                ["section"] = "kernel", ["what"] = r.What, ["ours"] = r.Ours, ["reference"] = r.Reference, ["ratio"] = r.Ratio, ["goal"] = r.Goal,
+            }), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
+        return 0;
+    }
+
+    private sealed record Row(string What, string Ours, string Reference, double? Ratio, string Goal);
+
+    private static Row ThreePrimesVsGnu(BigInteger[] numbers, int rounds)
+    {
+        string input = GnuFactorRunner.InputFor(numbers);
+        string gnu = GnuFactorRunner.Run(input, TimeSpan.FromMinutes(10));
+        foreach (string line in gnu.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            BigInteger n = BigInteger.Parse(line[..line.IndexOf(':', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            string mine = string.Join(' ', PrimeFactorizer.Factor(n).Select(f => f.ToString(CultureInfo.InvariantCulture)));
+            Check(line[(line.IndexOf(':', StringComparison.Ordinal) + 2)..] == mine, $"{n}: ours {mine}, GNU {line}");
+        }
+        var oursMs = new List<double>();
+        var gnuMs = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            oursMs.Add(Time(() =>
+            {
+                foreach (BigInteger n in numbers)
+                {
+                    PrimeFactorizer.Factor(n);
+                }
+            }));
+            gnuMs.Add(Time(() => GnuFactorRunner.Run(input, TimeSpan.FromMinutes(10))));
+        }
+        double ours = Median(oursMs), reference = Median(gnuMs);
+        return Print(new Row($"~96-bit, 3 x 32-bit primes ({numbers.Length})", Rate(numbers.Length / ours * 1000),
+            "GNU factor " + Rate(numbers.Length / reference * 1000), reference / ours, Goal96));
+    }
+
+    private static Row VsPari(string what, BigInteger[] numbers, int repeats, int rounds)
+    {
+        var oursMs = new List<double>();
+        var pariMs = new List<double>();
+        foreach (BigInteger n in numbers)
+        {
+            BigInteger[] ours = PrimeFactorizer.Factor(n); // also the warm-up
+            Check(ours.Aggregate(BigInteger.One, (a, b) => a * b) == n && ours.Length >= 2, $"{n}: ours {string.Join(' ', ours)}");
+        }
+        for (int r = 0; r < rounds; r++)
+        {
+            var roundOurs = new List<double>();
+            foreach (BigInteger n in numbers)
+            {
+                var times = new List<double>();
+                for (int i = 0; i < repeats; i++)
+                {
+                    times.Add(Time(() => PrimeFactorizer.Factor(n)));
+                }
+                roundOurs.Add(Median(times));
+            }
+            oursMs.Add(Median(roundOurs));
+            IReadOnlyList<(double Milliseconds, BigInteger[] Factors)> pari = PariRunner.Run(numbers, repeats, TimeSpan.FromMinutes(10));
+            for (int i = 0; i < numbers.Length; i++)
+            {
+                Check(pari[i].Factors.SequenceEqual(PrimeFactorizer.Factor(numbers[i])), $"{numbers[i]}: PARI {string.Join(' ', pari[i].Factors)}");
+            }
+            pariMs.Add(Median([.. pari.Select(p => p.Milliseconds)]));
+        }
+        double oursMedian = Median(oursMs), pariMedian = Median(pariMs);
+        return Print(new Row(what, Ms(oursMedian), "PARI/GP " + Ms(pariMedian), pariMedian / oursMedian, GoalPari));
+    }
+
+    private static Row Print(Row row)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{row.What,-44} {row.Ours,14} {row.Reference,24} {row.Ratio,7:F2}  {row.Goal}"));
+        return row;
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("wrong answer: " + message);
+        }
+    }
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int c = values.Count;
+        return c % 2 == 1 ? values[c / 2] : (values[(c / 2) - 1] + values[c / 2]) / 2;
+    }
+
+    private static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0}/s");
+
+    private static string Ms(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms:F1} ms");
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    private static ulong RandomPrime(Random random, int bits)
+    {
+        while (true)
+        {
+            ulong p = ((ulong)random.NextInt64() >> (64 - bits)) | (1UL << (bits - 1)) | 1;
+            if (Primality.IsPrime(p))
+            {
+                return p;
+            }
+        }
+    }
+}
