@@ -23,6 +23,12 @@ internal static class BigFactorizer
     /// <summary>Composites of at least this many bits go to the quadratic sieve after a short ECM pass.</summary>
     private const int SieveFromBits = 100;
 
+    /// <summary>Composites of at least this many bits above 2^128 get a short rho run before the sieve.</summary>
+    private const int RhoBeforeSieveFromBits = 150;
+
+    /// <summary>The step budget of that rho run.</summary>
+    private const long RhoStepsBeforeSieve = 1 << 13;
+
     /// <summary>ECM levels (of <see cref="EcmPlan.Levels"/>) tried before the sieve: cheap, and catch factors up to ~35 bits.</summary>
     private const int EcmLevelsBeforeSieve = 3;
 
@@ -103,6 +109,16 @@ internal static class BigFactorizer
             if (!sieveFits)
             {
                 return PollardRho128.FindFactor(wide, cancellationToken);
+            }
+        }
+        if (sieveFits && bits >= RhoBeforeSieveFromBits)
+        {
+            // The sieve takes seconds here, rho a few milliseconds to find any factor up to ~26 bits
+            // (the sieve's own factor base scan catches those below ~2^16).
+            BigInteger small = PollardRhoBig.FindSmallFactor(m, RhoStepsBeforeSieve, cancellationToken);
+            if (!small.IsZero)
+            {
+                return small;
             }
         }
         return sieveFits ? QuadraticSieve.FindFactor(m, cancellationToken) : PollardRhoBig.FindFactor(m, cancellationToken);

@@ -48,6 +48,22 @@ public class WideFactorizationTests
     }
 
     [Fact]
+    public void Factor_SemiprimeAbove2To128_ReturnsBothPrimes()
+    {
+        // Two 66-bit primes: past the 128-bit ECM, so the quadratic sieve splits it.
+        BigInteger p = NextPrime((BigInteger.One << 65) + 12_345), q = NextPrime((BigInteger.One << 65) + 987_654_321);
+        Assert.Equal([p, q], PrimeFactorizer.Factor(p * q));
+    }
+
+    [Fact]
+    public void Factor_SmallFactorOfLargeNumber_IsFoundBeforeTheSieve()
+    {
+        // A 24-bit prime times a ~146-bit prime: the short rho run finds it (the sieve would take far longer).
+        BigInteger p = NextPrime(BigInteger.One << 23), q = NextPrime((BigInteger.One << 145) + 3);
+        Assert.Equal([p, q], PrimeFactorizer.Factor(p * q));
+    }
+
+    [Fact]
     public void Factor_SquareCofactors_ReturnPrimesWithMultiplicity()
     {
         var random = new Random(22);
@@ -96,6 +112,16 @@ public class WideFactorizationTests
             numbers.Add((BigInteger)TestNumbers.RandomPrime(random, 20) * TestNumbers.RandomPrime(random, 36) * TestNumbers.RandomPrime(random, 44));
         }
         return FactorComparison.AssertMatchesGnuAsync(numbers);
+    }
+
+    private static BigInteger NextPrime(BigInteger n)
+    {
+        n |= 1;
+        while (!TestNumbers.ReferencePrime(n))
+        {
+            n += 2;
+        }
+        return n;
     }
 
     [Fact]
