@@ -29,7 +29,7 @@ internal static class BigFactorizer
     /// <summary>The step budget of that rho run.</summary>
     private const long RhoStepsBeforeSieve = 1 << 13;
 
-    /// <summary>ECM levels (of <see cref="EcmPlan.Levels"/>) tried before the sieve: cheap, and catch factors up to ~35 bits.</summary>
+    /// <summary>ECM levels (of <see cref="Ecm128Plan.Levels"/>) tried before the sieve: cheap, and catch factors up to ~35 bits.</summary>
     private const int EcmLevelsBeforeSieve = 3;
 
     /// <summary>
@@ -101,7 +101,7 @@ internal static class BigFactorizer
         if (m < TwoTo128)
         {
             var wide = (UInt128)m;
-            UInt128 d = Ecm128.FindFactor(wide, sieveFits ? EcmLevelsBeforeSieve : EcmPlan.Levels.Length - 1, cancellationToken);
+            UInt128 d = Ecm128.FindFactor(wide, sieveFits ? EcmLevelsBeforeSieve : Ecm128Plan.Levels.Length - 1, cancellationToken);
             if (d != 0)
             {
                 return d;

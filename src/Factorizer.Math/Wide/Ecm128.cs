@@ -13,15 +13,15 @@ internal static class Ecm128
 {
     /// <summary>
     /// A nontrivial factor of odd composite <paramref name="n"/> (not a prime power), or zero when the levels
-    /// up to <paramref name="maxLevel"/> (an index into <see cref="EcmPlan.Levels"/>) found none.
+    /// up to <paramref name="maxLevel"/> (an index into <see cref="Ecm128Plan.Levels"/>) found none.
     /// </summary>
     public static UInt128 FindFactor(UInt128 n, int maxLevel, CancellationToken cancellationToken)
     {
         var mont = new Montgomery128(n);
         ulong sigma = 6;
-        for (int level = 0; level <= maxLevel && level < EcmPlan.Levels.Length; level++)
+        for (int level = 0; level <= maxLevel && level < Ecm128Plan.Levels.Length; level++)
         {
-            EcmPlan plan = EcmPlan.Levels[level];
+            Ecm128Plan plan = Ecm128Plan.Levels[level];
             for (int curve = 0; curve < plan.Curves; curve++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -37,7 +37,7 @@ internal static class Ecm128
 
     /// <summary>Runs one curve; returns the gcd it ends with (1 or n when it found nothing).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static UInt128 Curve(Montgomery128 mont, EcmPlan plan, ulong sigma)
+    private static UInt128 Curve(Montgomery128 mont, Ecm128Plan plan, ulong sigma)
     {
         UInt128 n = mont.N;
         // Suyama: u = σ² - 5, v = 4σ, start x = u³/v³, (A+2)/4 = (v-u)³(3u+v)/(16u³v).
@@ -78,10 +78,10 @@ internal static class Ecm128
 
     /// <summary>Baby-step giant-step stage 2 from the stage-1 point Q: one product per prime (pairs m·D ± j share one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static UInt128 Stage2(Montgomery128 mont, EcmPlan plan, UInt128 qx, UInt128 qz, UInt128 a24)
+    private static UInt128 Stage2(Montgomery128 mont, Ecm128Plan plan, UInt128 qx, UInt128 qz, UInt128 a24)
     {
         UInt128 n = mont.N;
-        int[] babies = EcmPlan.BabySteps;
+        int[] babies = Ecm128Plan.BabySteps;
         // Baby points j·Q for odd j < D/2, kept as X, Z and X·Z (the cross product below reuses X·Z).
         Span<UInt128> babyX = stackalloc UInt128[babies.Length];
         Span<UInt128> babyZ = stackalloc UInt128[babies.Length];
@@ -112,7 +112,7 @@ internal static class Ecm128
         }
 
         // Giant points m·D·Q, stepping by D·Q with the previous one as the difference.
-        (UInt128 dx, UInt128 dz) = Ladder(mont, qx, qz, EcmPlan.GiantStepBits, a24);
+        (UInt128 dx, UInt128 dz) = Ladder(mont, qx, qz, Ecm128Plan.GiantStepBits, a24);
         (UInt128 gx, UInt128 gz, UInt128 hx, UInt128 hz) = LadderPair(mont, dx, dz, plan.FirstGiantBits, a24);
         bool[] pairs = plan.Stage2Pairs;
         int count = babies.Length;

@@ -20,7 +20,7 @@ public class EcmTests
             BigInteger p = TestNumbers.RandomPrime(random, smallBits);
             BigInteger q = largeBits > 64 ? NextPrime(((BigInteger)TestNumbers.RandomBits(random, largeBits - 40) << 40) + 1) : TestNumbers.RandomPrime(random, largeBits);
             var n = (UInt128)(p * q);
-            UInt128 d = Ecm128.FindFactor(n, EcmPlan.Levels.Length - 1, CancellationToken.None);
+            UInt128 d = Ecm128.FindFactor(n, Ecm128Plan.Levels.Length - 1, CancellationToken.None);
             Assert.True(d == p || d == q, $"ECM returned {d} for {p} x {q}");
         }
     }
@@ -32,7 +32,7 @@ public class EcmTests
         for (int i = 0; i < 20; i++)
         {
             var n = (UInt128)TestNumbers.RandomPrime(random, 32) * TestNumbers.RandomPrime(random, 32) * TestNumbers.RandomPrime(random, 32);
-            UInt128 d = Ecm128.FindFactor(n, EcmPlan.Levels.Length - 1, CancellationToken.None);
+            UInt128 d = Ecm128.FindFactor(n, Ecm128Plan.Levels.Length - 1, CancellationToken.None);
             Assert.True(d > 1 && d < n && n % d == 0, $"ECM returned {d} for {n}");
         }
     }
@@ -56,18 +56,18 @@ public class EcmTests
     [Fact]
     public void Plans_Stage2Tables_MarkExactlyThePrimesBetweenB1AndB2()
     {
-        foreach (EcmPlan plan in EcmPlan.Levels.Take(3))
+        foreach (Ecm128Plan plan in Ecm128Plan.Levels.Take(3))
         {
             var covered = new HashSet<long>();
-            for (int g = 0; g * EcmPlan.BabySteps.Length < plan.Stage2Pairs.Length; g++)
+            for (int g = 0; g * Ecm128Plan.BabySteps.Length < plan.Stage2Pairs.Length; g++)
             {
-                for (int k = 0; k < EcmPlan.BabySteps.Length; k++)
+                for (int k = 0; k < Ecm128Plan.BabySteps.Length; k++)
                 {
-                    if (plan.Stage2Pairs[(g * EcmPlan.BabySteps.Length) + k])
+                    if (plan.Stage2Pairs[(g * Ecm128Plan.BabySteps.Length) + k])
                     {
-                        long centre = (long)(plan.FirstGiant + g) * EcmPlan.D;
-                        covered.Add(centre - EcmPlan.BabySteps[k]);
-                        covered.Add(centre + EcmPlan.BabySteps[k]);
+                        long centre = (long)(plan.FirstGiant + g) * Ecm128Plan.D;
+                        covered.Add(centre - Ecm128Plan.BabySteps[k]);
+                        covered.Add(centre + Ecm128Plan.BabySteps[k]);
                     }
                 }
             }

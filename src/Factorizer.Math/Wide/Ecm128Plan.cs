@@ -7,7 +7,7 @@ namespace Factorizer.Math.Wide;
 /// <see cref="B1"/>, as a bit string) and the stage-2 prime table for the baby-step giant-step walk up to
 /// <see cref="B2"/>. Immutable, so curves on any thread share it.
 /// </summary>
-internal sealed class EcmPlan
+internal sealed class Ecm128Plan
 {
     /// <summary>The giant step: 2·3·5·7. Primes in stage 2 are written m·D ± j with j coprime to D, j &lt; D/2.</summary>
     public const int D = 210;
@@ -18,7 +18,7 @@ internal sealed class EcmPlan
     /// <summary>The bits of <see cref="D"/>, most significant first (the ladder's input for D·Q).</summary>
     public static readonly bool[] GiantStepBits = BitsOf(D);
 
-    private EcmPlan(int b1, int b2, int curves)
+    private Ecm128Plan(int b1, int b2, int curves)
     {
         // Stage 2 starts at the giant step m = 1, whose lowest prime is D - D/2: stage 1 must reach that far.
         if (b1 < D / 2)
@@ -89,7 +89,7 @@ internal sealed class EcmPlan
     public bool[] Stage2Pairs { get; }
 
     /// <summary>Escalating levels (B1, curves), roughly those that find factors of 25, 30, ..., 60 bits fastest.</summary>
-    public static readonly EcmPlan[] Levels =
+    public static readonly Ecm128Plan[] Levels =
     [
         new(105, 3000, 8),
         new(125, 4000, 12),
