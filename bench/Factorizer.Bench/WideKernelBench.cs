@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Factorizer.Math;
 
@@ -41,8 +42,9 @@ internal static class WideKernelBench
         {
             File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
             {
-                ["section"] = "kernel", ["what"] = r.What, ["ours"] = r.Ours, ["reference"] = r.Reference, ["ratio"] = r.Ratio, ["goal"] = r.Goal,
-            }), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+                ["section"] = "kernel", ["what"] = r.What, ["ours"] = r.Ours, ["reference"] = r.Reference,
+                ["ratio"] = r.Ratio is { } ratio ? System.Math.Round(ratio, 2) : null, ["goal"] = r.Goal,
+            }), new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         }
         return 0;
     }
