@@ -36,7 +36,7 @@ internal sealed class PolynomialSieve
 
     // A's primes and the 2^(s-1) polynomial family of the current A.
     private readonly double _logTarget;
-    private readonly int[] _qCandidates;
+    private int[] _qCandidates;
     private int _s;
     private int[] _qIndices = [];
     private BigInteger _a;
@@ -134,8 +134,14 @@ internal sealed class PolynomialSieve
         uint[] primes = _base.Primes;
         var chosen = new List<int>(_s);
         BigInteger a;
+        int attempts = 0;
         do
         {
+            if (++attempts == 100)
+            {
+                // The pool near the ideal size has run out of fresh products: draw from every sieved prime.
+                _qCandidates = [.. Enumerable.Range(_firstSieved, primes.Length - _firstSieved).Where(i => _base.Roots[i] != 0)];
+            }
             chosen.Clear();
             double logA = 0;
             while (chosen.Count < _s - 1)
