@@ -116,20 +116,32 @@ public sealed class QueueManager : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers the first subset of <c>SyncManager</c>'s typeids, so a CPython <c>SyncManager(address, authkey).connect()</c>
-    /// client can call <c>dict()</c>, <c>list()</c>, <c>Namespace()</c>, <c>Value(typecode, value)</c>, <c>Event()</c>,
-    /// <c>Lock()</c> and <c>RLock()</c>; each <c>create</c> makes a new object. Not served: iterators (a dict's
-    /// <c>__iter__</c>, which needs a returned proxy), list slices, <c>Queue</c>, <c>JoinableQueue</c>,
-    /// <c>Condition</c>, <c>Semaphore</c>, <c>BoundedSemaphore</c>, <c>Barrier</c>, <c>Array</c>, <c>Pool</c>.
+    /// Registers CPython <c>SyncManager</c>'s typeids, so a <c>SyncManager(address, authkey).connect()</c> client can call
+    /// <c>Queue()</c>, <c>JoinableQueue()</c>, <c>Event()</c>, <c>Lock()</c>, <c>RLock()</c>, <c>Semaphore()</c>,
+    /// <c>BoundedSemaphore()</c>, <c>Condition()</c>, <c>Barrier(n)</c>, <c>list()</c>, <c>dict()</c>,
+    /// <c>Value(typecode, value)</c>, <c>Array(typecode, sequence)</c> and <c>Namespace()</c>; each <c>create</c> makes
+    /// a new object. Iterating a dict proxy gets an <c>Iterator</c> proxy (#PROXY). Not served: <c>Pool</c>, and
+    /// anything that would run the caller's Python code here (<c>list.sort(key=...)</c>, <c>Barrier(action=...)</c>).
+    /// <c>Condition(lock)</c> takes a Lock or RLock proxy of this manager.
     /// </summary>
     public QueueManager RegisterSyncManagerTypes() =>
-        Register("dict", (args, kwargs) => new SharedDict(args, kwargs))
-            .Register("list", (args, kwargs) => new SharedList(args, kwargs))
-            .Register("Namespace", (args, kwargs) => new SharedNamespace(args, kwargs))
-            .Register("Value", (args, kwargs) => new SharedValue(args, kwargs))
+        Register("Queue", SharedQueue.SyncManagerFactory("Queue"))
+            .Register("JoinableQueue", SharedQueue.SyncManagerFactory("JoinableQueue"))
             .Register("Event", (args, kwargs) => new SharedEvent(args, kwargs))
             .Register("Lock", SharedLock.Factory(reentrant: false))
-            .Register("RLock", SharedLock.Factory(reentrant: true));
+            .Register("RLock", SharedLock.Factory(reentrant: true))
+            .Register("Semaphore", SharedSemaphore.Factory(bounded: false))
+            .Register("BoundedSemaphore", SharedSemaphore.Factory(bounded: true))
+            .Register("Condition", SharedCondition.Factory(FindObject))
+            .Register("Barrier", SharedBarrier.Factory)
+            .Register("list", (args, kwargs) => new SharedList(args, kwargs))
+            .Register("dict", (args, kwargs) => new SharedDict(args, kwargs))
+            .Register("Value", (args, kwargs) => new SharedValue(args, kwargs))
+            .Register("Array", (args, kwargs) => new SharedArray(args, kwargs))
+            .Register("Namespace", (args, kwargs) => new SharedNamespace(args, kwargs));
+
+    /// <summary>A live shared object by ident, for a factory given a proxy as an argument (null when unknown or not started).</summary>
+    private ISharedObject? FindObject(string ident) => _server is { } server && server.Objects.TryGet(ident, out ISharedObject obj) ? obj : null;
 
     /// <summary>Registers any shared object factory (Python's <c>register(typeid, callable)</c>).</summary>
     public QueueManager Register(string typeId, SharedObjectFactory factory)

@@ -42,7 +42,7 @@ return await ProgramShell.RunAsync("queue-manager", args, async stop =>
                 : manager.RegisterQueue(name, timeToRun: settings.TimeToRun);
             queues.Add(KeyValuePair.Create(name, queue));
         }
-        // SyncManager's dict, list, Namespace, Value, Event, Lock, RLock: a SyncManager client's m.dict() etc.
+        // SyncManager's types: a SyncManager client's m.Queue(), m.dict(), m.Lock() etc.
         manager.RegisterSyncManagerTypes();
         if (settings.NamedQueues is { } typeId)
         {
@@ -56,9 +56,9 @@ return await ProgramShell.RunAsync("queue-manager", args, async stop =>
         {
             throw new IOException($"cannot listen on {settings.Bind}:{settings.Port}: {e.Message}", e);
         }
-        string served = string.Join(", ", settings.Queues) + (settings.NamedQueues is { } n ? $"{(settings.Queues.Count > 0 ? ", " : "")}{n}(name)" : "");
+        string served = string.Join(", ", [.. settings.Queues, .. settings.NamedQueues is { } n ? [$"{n}(name)"] : Array.Empty<string>()]);
         string durable = settings.DataDir is { } d ? $", durable in {DisplayText.QuotePath(d)}" : "";
-        Console.Error.WriteLine($"queue-manager: listening on {endPoint}; serving {served} and SyncManager's dict, list, Namespace, Value, Event, Lock, RLock (ttr {settings.TimeToRun.TotalSeconds:0.###} s{durable})");
+        Console.Error.WriteLine($"queue-manager: listening on {endPoint}; serving {(served.Length > 0 ? served + " and " : "")}SyncManager's types (ttr {settings.TimeToRun.TotalSeconds:0.###} s{durable})");
         // Serve until a signal or a client's shutdown call; disposing the manager then stops accepting,
         // closes the connections and closes (flushes) the durable journals.
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

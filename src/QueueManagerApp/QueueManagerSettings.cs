@@ -8,11 +8,12 @@ namespace QueueManagerApp;
 internal sealed record QueueManagerSettings
 {
     public const string Help = """
-        Usage: queue-manager [options] --queue NAME [--queue NAME ...]
+        Usage: queue-manager [options] [--queue NAME ...]
 
-        Serves shared queues over Python's multiprocessing.managers protocol until stopped: a drop-in
-        for a Python program whose only job is BaseManager(address, authkey).get_server().serve_forever()
-        with queues registered. Python clients (BaseManager.register('get_job_q'); connect(); ...) and
+        Serves shared queues and SyncManager's types over Python's multiprocessing.managers protocol
+        until stopped: a drop-in for a Python program whose only job is
+        BaseManager(address, authkey).get_server().serve_forever() with queues registered, or a
+        SyncManager's server. Python clients (BaseManager.register('get_job_q'); connect(); ...) and
         factor-client work against it unchanged.
 
         Served:
@@ -30,11 +31,15 @@ internal sealed record QueueManagerSettings
                                 acked, in order (leased items come back first)
           --fsync POLICY        with --data-dir: always (fsync every record), interval (once a second,
                                 the default) or never (the OS decides)
-        Also served, for a SyncManager client: dict, list, Namespace, Value, Event, Lock, RLock.
-        Not served (yet): the other SyncManager types (Queue, Condition, Semaphore, Barrier, Array,
-        ...), dict iterators and list slices. A client asking for a typeid this program does not serve gets the error CPython's own server
-        gives for an unregistered typeid: RemoteError with KeyError: 'TYPEID'. Pool, and callables
-        that run Python code inside the server, can never be served by a non-Python server.
+        Also served, for a SyncManager(address, authkey).connect() client: Queue, JoinableQueue,
+        Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Barrier, list, dict, Value,
+        Array, Namespace (each call makes a new object; iterating a dict proxy gets an Iterator
+        proxy; list and Array slices). With no --queue, only these are served.
+        Not served: Pool, and anything that would run Python code inside the server: callables and
+        classes registered with register(typeid, callable), list.sort(key=...) and
+        Barrier(action=...) (these two raise NotImplementedError). A client asking for a typeid
+        this program does not serve gets the error CPython's own server gives for an unregistered
+        typeid: RemoteError with KeyError: 'TYPEID'.
         Network:
           --port P              TCP port to listen on (default 5000; 0 picks a free port)
           --bind ADDRESS        address to listen on (default 0.0.0.0, all interfaces)
@@ -98,10 +103,6 @@ internal sealed record QueueManagerSettings
             {
                 throw new UsageException($"the typeid {DisplayText.Quote(name)} is given more than once");
             }
-        }
-        if (seen.Count == 0)
-        {
-            throw new UsageException("nothing to serve: give --queue NAME (for example --queue get_job_q --queue get_result_q)");
         }
         if (!line.Has("data-dir") && line.Has("fsync"))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Factorizer.Managers.Client.Proxies;
 using Factorizer.Managers.Wire;
 using Factorizer.Pickle;
 
@@ -76,26 +77,44 @@ public sealed class ManagerClient : IAsyncDisposable
 
     /// <summary>
     /// Calls <paramref name="method"/> on the object <paramref name="ident"/>. Cancelling closes the
-    /// channel, so the server cancels a blocked call instead of finishing it for nobody.
+    /// channel, so the server cancels a blocked call instead of finishing it for nobody. A method that
+    /// answers with a new shared object (<c>#PROXY</c>, e.g. a dict's <c>__iter__</c>) returns an
+    /// <see cref="AutoProxy"/> that holds its reference: dispose it.
     /// </summary>
     public async Task<object?> CallAsync(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ClientConnection channel = await RentChannelAsync(cancellationToken).ConfigureAwait(false);
-        Reply reply;
+        Reply reply = await RequestOnAsync(channel, new Request(ident, method, args, kwargs ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+        ReturnChannel(channel);
+        return ResultOf(reply);
+    }
+
+    /// <summary>
+    /// One request over a channel the caller holds (rented with <see cref="RentChannelAsync"/>). On any
+    /// failure the channel is disposed: its state is unknown (a reply may still be on its way), so it is
+    /// never reused.
+    /// </summary>
+    internal static async Task<Reply> RequestOnAsync(ClientConnection channel, Request request, CancellationToken cancellationToken)
+    {
         try
         {
-            reply = await channel.RequestAsync(new Request(ident, method, args, kwargs ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+            return await channel.RequestAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            // The channel's state is unknown (a reply may still be on its way): never reuse it.
             await channel.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        ReturnChannel(channel);
-        return ReplyDecoder.ResultOf(reply);
     }
+
+    /// <summary>The result of a call's reply; a <c>#PROXY</c> reply becomes a proxy owning the new object's reference.</summary>
+    internal object? ResultOf(Reply reply) => ReplyDecoder.ResultOf(reply) switch
+    {
+        // The server's token names the address it bound; this client reaches it at Options' (as CPython's _callmethod does).
+        ProxyReply p => new AutoProxy(this, p.Token with { Host = _options.Host, Port = _options.Port }, p.Exposed),
+        var result => result,
+    };
 
     /// <summary>
     /// A typed proxy for a queue registered as <paramref name="typeId"/> (the seed's <c>get_job_q</c>, or
@@ -107,7 +126,8 @@ public sealed class ManagerClient : IAsyncDisposable
         return new QueueProxy<T>(this, token);
     }
 
-    private async Task<ClientConnection> RentChannelAsync(CancellationToken cancellationToken)
+    /// <summary>An idle call channel, or a new one (connected and past <c>accept_connection</c>).</summary>
+    internal async Task<ClientConnection> RentChannelAsync(CancellationToken cancellationToken)
     {
         if (_idleChannels.TryTake(out ClientConnection? idle))
         {
@@ -127,7 +147,8 @@ public sealed class ManagerClient : IAsyncDisposable
         }
     }
 
-    private void ReturnChannel(ClientConnection channel)
+    /// <summary>Gives back a channel whose last request got its whole reply.</summary>
+    internal void ReturnChannel(ClientConnection channel)
     {
         _idleChannels.Add(channel);
         if (_disposed && _idleChannels.TryTake(out ClientConnection? late))

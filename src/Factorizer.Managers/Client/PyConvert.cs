@@ -74,6 +74,27 @@ public static class PyConvert
         return Fail<object>(value, target);
     }
 
+    /// <summary>
+    /// The items of a Python list or tuple, or of a dict view as CPython's server sends one: a call of
+    /// <c>builtins.list</c> on a list (<c>multiprocessing.reduction</c> registers the views that way), which
+    /// the reader keeps inert.
+    /// </summary>
+    /// <exception cref="InvalidCastException"><paramref name="value"/> is none of these.</exception>
+    public static IReadOnlyList<object?> Items(object? value) => value switch
+    {
+        List<object?> list => list,
+        PyTuple tuple => tuple,
+        PyObject { Module: "builtins", Name: "list", Args: [List<object?> list] } => list,
+        _ => throw CannotConvert(value, typeof(IReadOnlyList<object?>)),
+    };
+
+    /// <summary>The exception for a received value that is not of the expected shape.</summary>
+    public static InvalidCastException CannotConvert(object? value, Type target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new InvalidCastException($"cannot convert the Python value {PyRepr.Of(value, 60)} to {target.Name}");
+    }
+
     private static IEnumerable<object?> Items(object? value, Type target) => value switch
     {
         List<object?> list => list,
@@ -100,5 +121,5 @@ public static class PyConvert
     };
 
     private static TResult Fail<TResult>(object? value, Type? target = null) =>
-        throw new InvalidCastException($"cannot convert the Python value {PyRepr.Of(value, 60)} to {(target ?? typeof(TResult)).Name}");
+        throw CannotConvert(value, target ?? typeof(TResult));
 }

@@ -18,6 +18,26 @@ public class SharedQueue : ISharedObject
     /// <summary>Shares <paramref name="queue"/>.</summary>
     public SharedQueue(LocalQueue<object?> queue) => Queue = queue ?? throw new ArgumentNullException(nameof(queue));
 
+    /// <summary>
+    /// The factory for SyncManager's <c>Queue(maxsize=0)</c> and <c>JoinableQueue(maxsize=0)</c>: each call makes a new
+    /// in-memory queue (both have <c>task_done</c> and <c>join</c>, as CPython registers <c>queue.Queue</c> for both);
+    /// maxsize 0 or less is unbounded, and one beyond what a C# collection holds is as good as unbounded.
+    /// </summary>
+    public static SharedObjectFactory SyncManagerFactory(string typeName) => (args, kwargs) =>
+    {
+        var init = SharedCall.ForCreate(typeName, args, kwargs);
+        init.CheckArity("maxsize");
+        object? maxSize = init.Arg(0, "maxsize", 0L);
+        int bound = maxSize switch
+        {
+            long l => (int)Math.Clamp(l, 0, int.MaxValue),
+            bool b => b ? 1 : 0,
+            System.Numerics.BigInteger big => big.Sign <= 0 ? 0 : int.MaxValue,
+            _ => throw PythonErrorException.TypeError($"maxsize must be an int, not {TypeName(maxSize)}"),
+        };
+        return new SharedQueue(new LocalQueue<object?>(bound));
+    };
+
     /// <summary>The queue behind the proxy.</summary>
     public LocalQueue<object?> Queue { get; }
 

@@ -66,6 +66,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                     await SendAsync(failure!, stopping).ConfigureAwait(false);
                     continue;
             }
+            NestedProxies.Keep(frame, request!, server.Objects);
             using var call = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             next = ReadAsync(stopping);
             Task<(Reply Reply, ISharedObject? Target, SharedCall? Call)> reply = InvokeAsync(request!, call.Token);
@@ -86,6 +87,11 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
                 {
                     await target.ReplyLostAsync(done!, result.Payload).ConfigureAwait(false);
                 }
+                else if (result is { Kind: WireLiterals.Proxy, Payload: PyTuple { Count: 2 } proxied } && proxied[1] is Token token)
+                {
+                    // No proxy will ever hold the new object: drop the server's own reference to it.
+                    server.Objects.DecRef(token.Id);
+                }
                 return;
             }
         }
@@ -104,6 +110,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             Reply fallback = request.Method switch
             {
                 "__str__" or "__repr__" => Reply.Return(target.ToString()),
+                WireLiterals.GetValue when target.TryCopyValue(out object? copy) => Reply.Return(copy),
                 WireLiterals.GetValue => new Reply(WireLiterals.Unserializable,
                     PythonTraceback.Format("TypeError", $"cannot pickle '{target.GetType().Name}' object", "serve_client")),
                 _ => Reply.Traceback(PythonTraceback.Format("AttributeError",
@@ -116,7 +123,7 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
         try
         {
             object? result = await target.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
-            return (Reply.Return(result), target, call);
+            return result is ProxiedResult proxied ? (ProxyReply(proxied), null, null) : (Reply.Return(result), target, call);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -126,6 +133,18 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
         {
             return (Reply.Error(ToPython(call, e)), null, null);
         }
+    }
+
+    /// <summary>
+    /// Shares a method's <see cref="ProxiedResult"/> with one reference, which the caller's new proxy replaces by its
+    /// own (CPython's <c>serve_client</c> does the same <c>create</c> for a <c>method_to_typeid</c> method).
+    /// </summary>
+    private Reply ProxyReply(ProxiedResult proxied)
+    {
+        string ident = server.Objects.AddReference(proxied.Object, proxied.TypeId);
+        System.Net.IPEndPoint at = server.EndPoint;
+        var token = new Token(proxied.TypeId, at.Address.ToString(), at.Port, ident);
+        return new Reply(WireLiterals.Proxy, new PyTuple(new PyTuple([.. proxied.Object.ExposedMethods]), token));
     }
 
     /// <summary>The one place a C# exception from a shared object becomes a Python exception.</summary>

@@ -16,6 +16,16 @@ public interface ISharedObject
     ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <c>proxy._getvalue()</c> (and <c>copy.deepcopy(proxy)</c>): a copy of the whole object as a pickle value, as
+    /// CPython's server pickles the referent itself. Default: false, answered with <c>#UNSERIALIZABLE</c>.
+    /// </summary>
+    bool TryCopyValue(out object? value)
+    {
+        value = null;
+        return false;
+    }
+
+    /// <summary>
     /// Called when a call succeeded but its reply could not be delivered (the caller went away), so an
     /// object can undo what the caller never saw, e.g. put a taken item back. Default: nothing.
     /// </summary>

@@ -15,6 +15,7 @@ internal sealed class ObjectTable
         public ISharedObject Object { get; } = obj;
         public string TypeId { get; } = typeId;
         public int RefCount { get; set; }
+        public bool Pinned { get; set; } // one of RefCount is a pin's, never dropped (see Pin)
     }
 
     private readonly Lock _gate = new();
@@ -48,6 +49,28 @@ internal sealed class ObjectTable
                 return false;
             }
             entry.RefCount++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the object for good (a proxy to it was stored inside a shared object: <see cref="NestedProxies"/>): counts
+    /// one reference that no <c>decref</c> drops, once per object. False when the ident is unknown or names an object
+    /// of another typeid (a proxy of another manager, say).
+    /// </summary>
+    public bool Pin(string ident, string typeId)
+    {
+        lock (_gate)
+        {
+            if (!_byIdent.TryGetValue(ident, out Entry? entry) || entry.TypeId != typeId)
+            {
+                return false;
+            }
+            if (!entry.Pinned)
+            {
+                entry.Pinned = true;
+                entry.RefCount++;
+            }
             return true;
         }
     }

@@ -58,6 +58,7 @@ internal sealed class ServerSession : IAsyncDisposable
             await SendAsync(failure!, stopping).ConfigureAwait(false);
             return;
         }
+        NestedProxies.Keep(frame, request!, Objects); // create's arguments may hold proxies: m.list([m.dict()])
         await HandleControlAsync(request!, stopping).ConfigureAwait(false);
     }
 

@@ -9,6 +9,16 @@ namespace Factorizer.Managers.Server;
 /// <param name="Caller">The session the call arrived on.</param>
 public sealed record SharedCall(string Method, PyTuple Args, IReadOnlyDictionary<string, object?> Kwargs, SessionInfo Caller)
 {
+    /// <summary>The connection a <see cref="ForCreate"/> call names: none (a create's arguments belong to no session).</summary>
+    private static readonly SessionInfo Nobody = new(0, "", 0);
+
+    /// <summary>
+    /// A <c>create(typeid, *args, **kwargs)</c>'s arguments as a call to <paramref name="typeName"/>, so a factory binds
+    /// them with <see cref="Arg"/> and <see cref="CheckArity"/> as a method does.
+    /// </summary>
+    public static SharedCall ForCreate(string typeName, PyTuple args, IReadOnlyDictionary<string, object?> kwargs) =>
+        new(typeName, args, kwargs, Nobody);
+
     /// <summary>
     /// Python-style argument binding: the value of parameter <paramref name="name"/> at
     /// <paramref name="position"/>, given positionally or by keyword, else <paramref name="defaultValue"/>.

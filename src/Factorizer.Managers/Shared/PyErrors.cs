@@ -6,6 +6,12 @@ namespace Factorizer.Managers.Shared;
 /// <summary>Python exceptions and argument checks shared by the SyncManager types.</summary>
 internal static class PyErrors
 {
+    /// <summary>
+    /// The most items a call may make a new sequence of (<c>l * n</c>): beyond it
+    /// the caller gets <c>MemoryError</c>, so one request cannot make the server allocate without bound.
+    /// </summary>
+    public const int MaxItems = 1 << 24;
+
     public static PythonErrorException KeyError(object? key) => new(new PyException("builtins", "KeyError", new PyTuple(key)));
 
     public static PythonErrorException IndexError(string message) => new(PyException.Builtin("IndexError", message));
@@ -13,6 +19,10 @@ internal static class PyErrors
     public static PythonErrorException AttributeError(string message) => new(PyException.Builtin("AttributeError", message));
 
     public static PythonErrorException RuntimeError(string message) => new(PyException.Builtin("RuntimeError", message));
+
+    public static PythonErrorException NotImplemented(string message) => new(PyException.Builtin("NotImplementedError", message));
+
+    public static PythonErrorException MemoryError(string message) => new(PyException.Builtin("MemoryError", message));
 
     public static PythonErrorException NoMethod(string type, string method) => AttributeError($"'{type}' object has no attribute '{method}'");
 
@@ -51,6 +61,9 @@ internal static class PyErrors
         };
     }
 
+    /// <summary>Python's repr of a value for <c>str(proxy)</c>, cut at a megabyte of text.</summary>
+    public static string Repr(object? value) => PyRepr.Of(value, maxLength: 1 << 20);
+
     /// <summary>Python's name for an argument's type, for error messages.</summary>
     public static string TypeName(object? value) => value switch
     {
@@ -64,6 +77,8 @@ internal static class PyErrors
         List<object?> => "list",
         Dictionary<object, object?> => "dict",
         HashSet<object?> or HashSet<object> => "set",
+        PyObject inert => inert.Name,
+        PyGlobal global => global.Name.Contains('.', StringComparison.Ordinal) || char.IsLower(global.Name[0]) ? "function" : "type",
         _ => value.GetType().Name,
     };
 
@@ -76,6 +91,16 @@ internal static class PyErrors
         System.Numerics.BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
         System.Numerics.BigInteger => throw IndexError($"cannot fit 'int' into an index-sized integer"),
         _ => throw PythonErrorException.TypeError($"{what} must be integers, not {TypeName(value)}"),
+    };
+
+    /// <summary>
+    /// A Python int as a count, clamped to the long range (beyond it only its sign matters to a caller that checks
+    /// its own bounds: <c>Semaphore(10**30)</c> is too large, <c>Semaphore(-10**30)</c> negative).
+    /// </summary>
+    public static long Count(object? value, string what) => value switch
+    {
+        System.Numerics.BigInteger big => big.Sign < 0 ? long.MinValue : long.MaxValue,
+        _ => Int(value, what),
     };
 
     /// <summary>Seconds as a double (int or float).</summary>

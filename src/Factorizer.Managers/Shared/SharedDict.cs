@@ -6,12 +6,12 @@ namespace Factorizer.Managers.Shared;
 /// <summary>
 /// SyncManager's <c>dict</c> typeid: a dict of pickle values with DictProxy's remote surface, keys compared
 /// as Python compares them (<see cref="PyEqualityComparer"/>), insertion order kept. <c>keys</c>,
-/// <c>values</c> and <c>items</c> answer lists; <c>__iter__</c> is not served (it needs a returned proxy).
+/// <c>values</c> and <c>items</c> answer lists; <c>__iter__</c> answers an <c>Iterator</c> proxy over the keys (#PROXY).
 /// </summary>
 public sealed class SharedDict : ISharedObject
 {
     private static readonly string[] Methods =
-        ["__contains__", "__delitem__", "__getitem__", "__len__", "__setitem__", "clear", "copy", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values"];
+        ["__contains__", "__delitem__", "__getitem__", "__iter__", "__len__", "__setitem__", "clear", "copy", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values"];
 
     private readonly OrderedDictionary<object, object?> _items = new(PyEqualityComparer.Instance);
 
@@ -40,6 +40,16 @@ public sealed class SharedDict : ISharedObject
     }
 
     /// <inheritdoc/>
+    public bool TryCopyValue(out object? value)
+    {
+        value = Snapshot();
+        return true;
+    }
+
+    /// <summary>Python's repr of the dict (what <c>str(proxy)</c> shows).</summary>
+    public override string ToString() => PyErrors.Repr(Snapshot());
+
+    /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -56,6 +66,12 @@ public sealed class SharedDict : ISharedObject
             case "__len__":
                 PyErrors.Positional(call, 0);
                 return (long)_items.Count;
+            case "__iter__":
+            {
+                PyErrors.Positional(call, 0);
+                int size = _items.Count;
+                return new ProxiedResult("Iterator", new SharedIterator("dict_keyiterator", [.. _items.Keys], () => SizeChanged(size)));
+            }
             case "__contains__":
                 PyErrors.Positional(call, 1);
                 return _items.ContainsKey(PyErrors.Key(call.Args[0]));
@@ -138,6 +154,14 @@ public sealed class SharedDict : ISharedObject
                 return null;
             default:
                 throw PyErrors.NoMethod("dict", call.Method);
+        }
+    }
+
+    private PythonErrorException? SizeChanged(int size)
+    {
+        lock (_items)
+        {
+            return _items.Count == size ? null : PyErrors.RuntimeError("dictionary changed size during iteration");
         }
     }
 

@@ -5,8 +5,8 @@ namespace Factorizer.Managers.Shared;
 
 /// <summary>
 /// SyncManager's <c>list</c> typeid: a list of pickle values with ListProxy's remote surface, items compared
-/// as Python compares them (<see cref="PyEqualityComparer"/>). Indexes are ints (slices are not served);
-/// <c>sort</c> takes no <c>key</c> and orders numbers, strs or bytes; <c>__reversed__</c> answers a list.
+/// as Python compares them (<see cref="PyEqualityComparer"/>). Indexes are ints or slices (with steps, assignment and
+/// deletion); <c>sort</c> takes no <c>key</c> (Python code) and orders numbers, strs or bytes; <c>__reversed__</c> answers a list.
 /// </summary>
 public sealed class SharedList : ISharedObject
 {
@@ -48,6 +48,16 @@ public sealed class SharedList : ISharedObject
     }
 
     /// <inheritdoc/>
+    public bool TryCopyValue(out object? value)
+    {
+        value = Snapshot();
+        return true;
+    }
+
+    /// <summary>Python's repr of the list (what <c>str(proxy)</c> shows).</summary>
+    public override string ToString() => PyErrors.Repr(Snapshot());
+
+    /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -69,14 +79,29 @@ public sealed class SharedList : ISharedObject
                 return _items.Contains(call.Args[0], PyEqualityComparer.Instance);
             case "__getitem__":
                 PyErrors.Positional(call, 1);
-                return _items[Index(call.Args[0], "list index out of range")];
+                return PySlice.TryRead(call.Args[0], out PySlice read) ? read.Select(_items)
+                    : _items[Index(call.Args[0], "list index out of range")];
             case "__setitem__":
                 PyErrors.Positional(call, 2);
-                _items[Index(call.Args[0], "list assignment index out of range")] = call.Args[1];
+                if (PySlice.TryRead(call.Args[0], out PySlice write))
+                {
+                    write.Assign(_items, [.. Iterable(call.Args[1])], "sequence");
+                }
+                else
+                {
+                    _items[Index(call.Args[0], "list assignment index out of range")] = call.Args[1];
+                }
                 return null;
             case "__delitem__":
                 PyErrors.Positional(call, 1);
-                _items.RemoveAt(Index(call.Args[0], "list assignment index out of range"));
+                if (PySlice.TryRead(call.Args[0], out PySlice delete))
+                {
+                    delete.Remove(_items);
+                }
+                else
+                {
+                    _items.RemoveAt(Index(call.Args[0], "list assignment index out of range"));
+                }
                 return null;
             case "__add__":
                 PyErrors.Positional(call, 1);
@@ -186,9 +211,9 @@ public sealed class SharedList : ISharedObject
     {
         long n = PyErrors.Int(times, "sequence repeat counts");
         var result = new List<object?>();
-        if (n > 0 && (long)_items.Count * n > Array.MaxLength)
+        if (n > 0 && (long)_items.Count * n > PyErrors.MaxItems)
         {
-            throw new PythonErrorException(PyException.Builtin("MemoryError", ""));
+            throw PyErrors.MemoryError($"a list of more than {PyErrors.MaxItems} items is not made here");
         }
         for (long k = 0; k < n; k++)
         {
@@ -206,7 +231,9 @@ public sealed class SharedList : ISharedObject
         call.CheckArity("key", "reverse");
         if (call.Arg(99, "key", null) is not null)
         {
-            throw PythonErrorException.TypeError("sort(): a key function is not supported by this server");
+            // The key is Python code (a function, a lambda does not even pickle), which this server cannot run.
+            throw PyErrors.NotImplemented(
+                "list.sort(key=...) is not served: the key is Python code, which this server cannot run; sort on the client instead: l[:] = sorted(l, key=...)");
         }
         bool reverse = PyErrors.Truthy(call.Arg(99, "reverse", false));
         Comparison<object?> compare = Compare;
@@ -252,11 +279,5 @@ public sealed class SharedList : ISharedObject
         _ => null,
     };
 
-    private static IEnumerable<object?> Iterable(object? value) => value switch
-    {
-        string => throw PythonErrorException.TypeError("a str is not served as an iterable of characters"),
-        IReadOnlyDictionary<object, object?> dict => dict.Keys,
-        IEnumerable<object?> items => items,
-        _ => throw PythonErrorException.TypeError($"'{PyErrors.TypeName(value)}' object is not iterable"),
-    };
+    private static IEnumerable<object?> Iterable(object? value) => PyIterables.Items(value);
 }

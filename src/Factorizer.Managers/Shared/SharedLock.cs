@@ -92,6 +92,40 @@ public sealed class SharedLock : ISharedObject
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Whether <paramref name="caller"/> holds the lock (a Condition's ownership test).</summary>
+    internal bool IsHeldBy(SessionInfo caller)
+    {
+        lock (_gate)
+        {
+            return _depth > 0 && ReferenceEquals(_owner, caller);
+        }
+    }
+
+    /// <summary>
+    /// Releases every level <paramref name="caller"/> holds, for a Condition's wait; returns the depth to give back to
+    /// <see cref="ReacquireAsync"/>. The caller must hold the lock.
+    /// </summary>
+    internal long ReleaseForWait(SessionInfo caller)
+    {
+        lock (_gate)
+        {
+            long depth = _depth;
+            Release(caller, all: true);
+            return depth;
+        }
+    }
+
+    /// <summary>Takes the lock back after a Condition's wait, at the depth <see cref="ReleaseForWait"/> returned.</summary>
+    internal async ValueTask ReacquireAsync(SessionInfo caller, long depth, CancellationToken cancellationToken)
+    {
+        await _mutex.WaitAsync(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _owner = caller;
+            _depth = depth;
+        }
+    }
+
     private async ValueTask<object?> AcquireAsync(SharedCall call, CancellationToken cancellationToken)
     {
         call.CheckArity("blocking", "timeout");

@@ -40,6 +40,22 @@ public sealed class SharedNamespace : ISharedObject
         }
     }
 
+    /// <summary>A <c>multiprocessing.managers.Namespace</c> as CPython pickles one (NEWOBJ, then its <c>__dict__</c>).</summary>
+    public bool TryCopyValue(out object? value)
+    {
+        var state = new Dictionary<object, object?>(PyEqualityComparer.Instance);
+        foreach (KeyValuePair<string, object?> e in Snapshot())
+        {
+            state[e.Key] = e.Value;
+        }
+        value = new PyObject(new PyGlobal("multiprocessing.managers", "Namespace"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
+        return true;
+    }
+
+    /// <summary>Python's repr: <c>Namespace(x=1, y='two')</c>, public names sorted.</summary>
+    public override string ToString() =>
+        "Namespace(" + string.Join(", ", Snapshot().Where(e => !e.Key.StartsWith('_')).Select(e => $"{e.Key}={PyErrors.Repr(e.Value)}").Order(StringComparer.Ordinal)) + ")";
+
     /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
     {

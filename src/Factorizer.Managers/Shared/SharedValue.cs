@@ -20,7 +20,7 @@ public sealed class SharedValue : ISharedObject
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(kwargs);
-        var init = new SharedCall("Value", args, kwargs, new SessionInfo(0, "", 0));
+        var init = SharedCall.ForCreate("Value", args, kwargs);
         init.CheckArity("typecode", "value", "lock");
         TypeCode = PyErrors.Required(init, 0, "typecode");
         _value = PyErrors.Required(init, 1, "value");
@@ -43,6 +43,19 @@ public sealed class SharedValue : ISharedObject
 
     /// <inheritdoc/>
     public IReadOnlyList<string> ExposedMethods => Methods;
+
+    /// <summary>A <c>multiprocessing.managers.Value</c> as CPython pickles one (NEWOBJ, then its <c>__dict__</c>).</summary>
+    public bool TryCopyValue(out object? value)
+    {
+        var state = new Dictionary<object, object?>(PyEqualityComparer.Instance);
+        state["_typecode"] = TypeCode;
+        state["_value"] = Value;
+        value = new PyObject(new PyGlobal("multiprocessing.managers", "Value"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
+        return true;
+    }
+
+    /// <summary>Python's repr: <c>Value('i', 5)</c>.</summary>
+    public override string ToString() => $"Value({PyErrors.Repr(TypeCode)}, {PyErrors.Repr(Value)})";
 
     /// <inheritdoc/>
     public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)

@@ -133,10 +133,20 @@ public static class ChunkFactorizer
     public static IEnumerable<object?> QuickFirst(IReadOnlyList<object?> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return items.Any(i => i is BigInteger b && b > ulong.MaxValue)
-            ? items.OrderBy(i => i is BigInteger b && b > ulong.MaxValue ? b : BigInteger.Zero) // stable: small ones keep their order
-            : items;
+        return items.Any(IsLarge) ? QuickFirstOrder(items).Select(i => items[i]) : items;
     }
+
+    /// <summary><see cref="QuickFirst"/> as indexes into <paramref name="items"/>.</summary>
+    public static IEnumerable<int> QuickFirstOrder(IReadOnlyList<object?> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        IEnumerable<int> order = Enumerable.Range(0, items.Count);
+        return items.Any(IsLarge)
+            ? order.OrderBy(i => items[i] is BigInteger b && b > ulong.MaxValue ? b : BigInteger.Zero) // stable: small ones keep their order
+            : order;
+    }
+
+    private static bool IsLarge(object? item) => item is BigInteger b && b > ulong.MaxValue;
 
     /// <summary>The decimal text of a number, as a <see cref="WorkError.Subject"/>.</summary>
     public static string Subject(object number) =>

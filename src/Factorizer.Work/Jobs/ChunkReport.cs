@@ -13,7 +13,11 @@ namespace Factorizer.Work.Jobs;
 /// the server matches to its chunk by content.
 /// </summary>
 /// <remarks>
-/// On the wire: <c>('factor-result' | 'factor-partial', lease_id, {n: [p, ...]}, [(subject, type, message, stack), ...])</c>.
+/// On the wire: <c>('factor-result' | 'factor-partial', lease_id, {n: [p, ...]}, [(subject, type, message, stack), ...])</c>;
+/// a worker that reserved a packed chunk (<see cref="JobWire.ReservePackedMethod"/>) sends
+/// <c>('factor-result-packed' | 'factor-partial-packed', lease_id, records, {n: [p, ...]}, errors)</c>,
+/// where <c>records</c> (bytes, <see cref="PackedResults"/>) holds the factorizations by index in
+/// the chunk and the dict only those with a factor past 64 bits.
 /// </remarks>
 /// <param name="LeaseId">The lease of the chunk's reservation.</param>
 /// <param name="Final">True when the worker is done with the chunk.</param>
@@ -27,10 +31,23 @@ public sealed record ChunkReport(long LeaseId, bool Final, Dictionary<object, ob
     /// <summary>Tag of a partial report.</summary>
     public const string PartialTag = "factor-partial";
 
+    /// <summary>Tag of a final packed report.</summary>
+    public const string FinalPackedTag = "factor-result-packed";
+
+    /// <summary>Tag of a partial packed report.</summary>
+    public const string PartialPackedTag = "factor-partial-packed";
+
+    /// <summary>Factorizations by index in the chunk (<see cref="PackedResults"/> records); null in a report of the dict form.</summary>
+    public byte[]? Packed { get; init; }
+
     /// <summary>The report as a pickle value.</summary>
-    public PyTuple ToWire() =>
-        new(Final ? FinalTag : PartialTag, LeaseId, Results,
-            Errors.Select(e => (object?)new PyTuple(e.Subject, e.Type, e.Message, e.Stack)).ToList());
+    public PyTuple ToWire()
+    {
+        List<object?> errors = [.. Errors.Select(e => (object?)new PyTuple(e.Subject, e.Type, e.Message, e.Stack))];
+        return Packed is null
+            ? new(Final ? FinalTag : PartialTag, LeaseId, Results, errors)
+            : new(Final ? FinalPackedTag : PartialPackedTag, LeaseId, Packed, Results, errors);
+    }
 
     /// <summary>
     /// Reads a report from a result-queue value. False when the value is not tagged as a report (a
@@ -39,13 +56,19 @@ public sealed record ChunkReport(long LeaseId, bool Final, Dictionary<object, ob
     public static bool TryRead(object? value, out ChunkReport? report)
     {
         report = null;
-        if (value is not PyTuple { Count: > 0 } tuple || tuple[0] is not (FinalTag or PartialTag))
+        if (value is not PyTuple { Count: > 0 } tuple || tuple[0] is not (FinalTag or PartialTag or FinalPackedTag or PartialPackedTag))
         {
             return false;
         }
-        if (tuple.Count != 4 || tuple[1] is not long leaseId || tuple[2] is not Dictionary<object, object?> results || tuple[3] is not List<object?> errors)
+        string tag = (string)tuple[0]!;
+        bool packed = tag is FinalPackedTag or PartialPackedTag;
+        int rest = packed ? 3 : 2; // where the dict is
+        if (tuple.Count != rest + 2 || tuple[1] is not long leaseId || (packed && tuple[2] is not byte[])
+            || tuple[rest] is not Dictionary<object, object?> results || tuple[rest + 1] is not List<object?> errors)
         {
-            throw new InvalidDataException($"a {tuple[0]} report must be (tag, lease_id, dict, list), not {PyRepr.Of(value, 80)}");
+            throw new InvalidDataException(packed
+                ? $"a {tag} report must be (tag, lease_id, bytes, dict, list), not {PyRepr.Of(value, 80)}"
+                : $"a {tag} report must be (tag, lease_id, dict, list), not {PyRepr.Of(value, 80)}");
         }
         var read = new List<WorkError>(errors.Count);
         foreach (object? error in errors)
@@ -56,7 +79,7 @@ public sealed record ChunkReport(long LeaseId, bool Final, Dictionary<object, ob
             }
             read.Add(new WorkError(subject, type, message, stack));
         }
-        report = new ChunkReport(leaseId, (string)tuple[0]! == FinalTag, results, read);
+        report = new ChunkReport(leaseId, tag is FinalTag or FinalPackedTag, results, read) { Packed = packed ? (byte[])tuple[2]! : null };
         return true;
     }
 }

@@ -16,6 +16,13 @@ public static class JobWire
     /// <summary>Typeid of the result queue (the seed's).</summary>
     public const string ResultQueue = "get_result_q";
 
+    /// <summary>
+    /// Job-queue method of factor-server (ours, beyond the seed's): <c>reserve</c>, but the chunk comes
+    /// as a <see cref="PackedChunk"/> when it has that form, and the worker answers with packed
+    /// <see cref="ChunkReport"/>s. A server without it answers AttributeError and the worker reserves.
+    /// </summary>
+    public const string ReservePackedMethod = "reserve_packed";
+
     /// <summary>Typeid of factor-server's run status (<see cref="IsFinishedMethod"/>).</summary>
     public const string Status = "get_status";
 

@@ -8,14 +8,16 @@ namespace Factorizer.Work.Serving;
 /// Book-keeping of the chunks in flight: which were issued (each with a stable id, its index in
 /// input order), who holds which and how (a lease, or a plain <c>get</c>), what has been received
 /// for each, which are done. Our workers' reports name their lease, so they are found by lease id;
-/// the seed's bare result dicts carry no id and are matched by their set of numbers.
-/// All state is under one lock; verification runs outside it.
-/// Invariant: a chunk is in <c>_bySignature</c> iff it is outstanding (issued, not completed).
+/// the seed's bare result dicts carry no id and are matched by their set of numbers, so a chunk
+/// gets its signature when it is first handed out as a list (our workers take packed chunks and
+/// never need one). All state is under one lock; verification runs outside it.
+/// Invariant: a chunk is in <c>_bySignature</c> iff it is outstanding (issued, not completed) and
+/// has been handed out as a list.
 /// </summary>
 internal sealed class ChunkLedger(TimeProvider time)
 {
     /// <summary>One issued chunk.</summary>
-    internal sealed class Chunk(long id, List<object?> item, string signature)
+    internal sealed class Chunk(long id, List<object?> item)
     {
         /// <summary>Stable id: the chunk's index in input order (0-based).</summary>
         public long Id { get; } = id;
@@ -23,11 +25,42 @@ internal sealed class ChunkLedger(TimeProvider time)
         /// <summary>The job as queued: a Python list of ints (the seed's shape).</summary>
         public List<object?> Item { get; } = item;
 
-        /// <summary>The chunk's numbers, distinct and sorted, as text (to match bare result dicts).</summary>
-        public string Signature { get; } = signature;
+        /// <summary>The chunk's numbers, distinct and sorted, as text (to match bare result dicts); null until handed out as a list.</summary>
+        public string? Signature { get; set; }
 
         /// <summary>Verified lines received so far, by number (partial reports fill it piece by piece).</summary>
         public Dictionary<BigInteger, string> Lines { get; } = [];
+
+        /// <summary>Verified lines received in packed reports, by index in the chunk (null: none yet).</summary>
+        public string?[]? LinesAt { get; private set; }
+
+        /// <summary>The chunk as a <see cref="PackedChunk"/> once asked for (null: not yet, or it has no packed form).</summary>
+        public byte[]? PackedJob { get; set; }
+
+        /// <summary>True once <see cref="PackedJob"/> has been tried.</summary>
+        public bool PackTried { get; set; }
+
+        /// <summary>Records the verified line of the number at <paramref name="index"/>.</summary>
+        public void SetLine(int index, string line) => (LinesAt ??= new string?[Item.Count])[index] = line;
+
+        /// <summary>True when the number at <paramref name="index"/> has its line or its error.</summary>
+        public bool HasResult(int index)
+        {
+            if (LinesAt?[index] is not null)
+            {
+                return true;
+            }
+            if (Lines.Count == 0 && Errors.Count == 0)
+            {
+                return false; // the packed path: no need to look numbers up by value
+            }
+            BigInteger n = ToBig(Item[index]);
+            return Lines.ContainsKey(n) || Errors.ContainsKey(n);
+        }
+
+        /// <summary>The numbers still without a line or an error (distinct).</summary>
+        public List<BigInteger> Waiting() =>
+            [.. Enumerable.Range(0, Item.Count).Where(i => !HasResult(i)).Select(i => ToBig(Item[i])).Distinct()];
 
         /// <summary>Numbers a worker failed on (an exception): given up, named at the end.</summary>
         public Dictionary<BigInteger, WorkError> Errors { get; } = [];
@@ -95,19 +128,61 @@ internal sealed class ChunkLedger(TimeProvider time)
     public Chunk Issue(List<object?> numbers)
     {
         ArgumentNullException.ThrowIfNull(numbers);
-        string signature = ResultCheck.SignatureOf(numbers.Select(ToBig));
         lock (_gate)
         {
-            var chunk = new Chunk(_issued++, numbers, signature);
+            var chunk = new Chunk(_issued++, numbers);
             _outstanding++;
             _byItem[numbers] = chunk;
-            if (!_bySignature.TryGetValue(signature, out List<Chunk>? same))
-            {
-                _bySignature[signature] = same = [];
-            }
-            same.Add(chunk);
             return chunk;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="item"/> (a queued chunk) goes out as a list, to a peer that may answer with a
+    /// bare result dict: from now on such a dict finds it by its numbers.
+    /// </summary>
+    public void HandedAsList(object? item)
+    {
+        lock (_gate)
+        {
+            if (item is not null && _byItem.TryGetValue(item, out Chunk? chunk))
+            {
+                IndexSignatureLocked(chunk);
+            }
+        }
+    }
+
+    /// <summary>The packed form of chunk <paramref name="item"/> (made once), or null when it has none or is no chunk of this run.</summary>
+    public byte[]? PackedJob(object? item)
+    {
+        lock (_gate)
+        {
+            if (item is null || !_byItem.TryGetValue(item, out Chunk? chunk))
+            {
+                return null;
+            }
+            if (!chunk.PackTried)
+            {
+                chunk.PackTried = true;
+                chunk.PackedJob = PackedChunk.TryPack(chunk.Item);
+            }
+            return chunk.PackedJob;
+        }
+    }
+
+    private void IndexSignatureLocked(Chunk chunk)
+    {
+        if (chunk.Signature is not null || chunk.Done)
+        {
+            return;
+        }
+        string signature = ResultCheck.SignatureOf(chunk.Item.Select(ToBig));
+        chunk.Signature = signature;
+        if (!_bySignature.TryGetValue(signature, out List<Chunk>? same))
+        {
+            _bySignature[signature] = same = [];
+        }
+        same.Add(chunk);
     }
 
     /// <summary>Passes over the next chunk id without issuing it (an earlier run did that chunk).</summary>
@@ -129,6 +204,7 @@ internal sealed class ChunkLedger(TimeProvider time)
             {
                 return;
             }
+            IndexSignatureLocked(chunk); // a plain get is the seed's: a bare dict answers it
             chunk.GetHolder = session.Id;
             chunk.TakenAt = time.GetTimestamp();
             if (!_heldBySession.TryGetValue(session.Id, out HashSet<Chunk>? held))
@@ -297,11 +373,14 @@ internal sealed class ChunkLedger(TimeProvider time)
                 double seconds = time.GetElapsedTime(chunk.TakenAt).TotalSeconds;
                 _typicalSeconds = _typicalSeconds == 0 ? seconds : (0.95 * _typicalSeconds) + (0.05 * seconds);
             }
-            List<Chunk> same = _bySignature[chunk.Signature];
-            same.Remove(chunk);
-            if (same.Count == 0)
+            if (chunk.Signature is { } signature)
             {
-                _bySignature.Remove(chunk.Signature);
+                List<Chunk> same = _bySignature[signature];
+                same.Remove(chunk);
+                if (same.Count == 0)
+                {
+                    _bySignature.Remove(signature);
+                }
             }
             _byItem.Remove(chunk.Item);
             foreach (long lease in chunk.Leases)
@@ -333,7 +412,7 @@ internal sealed class ChunkLedger(TimeProvider time)
                 .Where(x => x.Age > threshold)
                 .OrderByDescending(x => x.Age)
                 .Take(max)
-                .Select(x => new SlowChunk(x.Chunk.Id, [.. x.Chunk.Item.Select(ToBig).Where(n => !x.Chunk.Lines.ContainsKey(n) && !x.Chunk.Errors.ContainsKey(n))], x.Age))];
+                .Select(x => new SlowChunk(x.Chunk.Id, x.Chunk.Waiting(), x.Age))];
         }
     }
 
@@ -380,7 +459,7 @@ internal sealed class ChunkLedger(TimeProvider time)
                 {
                     continue;
                 }
-                List<BigInteger> waiting = [.. chunk.Item.Select(ToBig).Where(n => !chunk.Lines.ContainsKey(n) && !chunk.Errors.ContainsKey(n)).Distinct()];
+                List<BigInteger> waiting = chunk.Waiting();
                 if (waiting.Count == 1)
                 {
                     over.Add((chunk, waiting[0]));

@@ -87,7 +87,7 @@ public sealed class FactorRun
             Log = _log,
         });
         manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger, _status, OnTaken));
-        manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake));
+        manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake, _log));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Fill the queue before listening: the seed's Python workers quit at the first empty get.

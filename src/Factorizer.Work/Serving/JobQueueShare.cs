@@ -1,5 +1,7 @@
 using Factorizer.Managers.Queues;
 using Factorizer.Managers.Server;
+using Factorizer.Pickle;
+using Factorizer.Work.Jobs;
 
 namespace Factorizer.Work.Serving;
 
@@ -7,9 +9,33 @@ namespace Factorizer.Work.Serving;
 /// The job queue as clients see it: a plain queue with leases, but every take is noted in the
 /// ledger (a plain <c>get</c> by its session, a <c>reserve</c> by its lease), a queued copy of a
 /// chunk done meanwhile is skipped, and nothing is handed out once the run is finished or stopping.
+/// Our workers call <see cref="JobWire.ReservePackedMethod"/>: a reserve whose chunk comes packed.
 /// </summary>
 internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledger, RunStatus status, Action taken) : SharedQueue(queue)
 {
+    private const string Reserve = "reserve";
+
+    private string[]? _methods;
+
+    public override IReadOnlyList<string> ExposedMethods => _methods ??= [.. base.ExposedMethods, JobWire.ReservePackedMethod];
+
+    public override async ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        switch (call.Method)
+        {
+            case JobWire.ReservePackedMethod:
+                // The same call as reserve (arguments, errors, lease), with the chunk in its packed form.
+                object? reply = await base.InvokeAsync(call with { Method = Reserve }, cancellationToken).ConfigureAwait(false);
+                return reply is PyTuple { Count: 2 } pair && ledger.PackedJob(pair[1]) is { } packed ? new PyTuple(pair[0], packed) : reply;
+            case Reserve:
+                object? listed = await base.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+                ledger.HandedAsList(listed is PyTuple { Count: 2 } reserved ? reserved[1] : null); // a peer that may answer with a bare dict
+                return listed;
+            default:
+                return await base.InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+    }
     protected override async ValueTask<object?> GetAsync(SharedCall call, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         while (true)
@@ -57,6 +83,8 @@ internal sealed class JobQueueShare(LocalQueue<object?> queue, ChunkLedger ledge
         {
             ledger.Untake(result, call.Caller);
         }
-        return base.ReplyLostAsync(call, result); // a lost reserve ends its lease: the ledger hears it through LeaseReturned
+        // A lost reserve ends its lease (the reply's first item is the lease id in both forms): the
+        // ledger hears it through LeaseReturned.
+        return base.ReplyLostAsync(call.Method == JobWire.ReservePackedMethod ? call with { Method = Reserve } : call, result);
     }
 }

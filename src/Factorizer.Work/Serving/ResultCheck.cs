@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using Factorizer.Math;
 using Factorizer.Pickle;
+using Factorizer.Work.Jobs;
 
 namespace Factorizer.Work.Serving;
 
@@ -51,7 +52,7 @@ internal static class ResultCheck
                 Array.Sort(smallFactors!);
                 if (FactorizationVerifier.Verify((ulong)small, smallFactors, out string? why))
                 {
-                    lines[small] = FormatLine(small, smallFactors!);
+                    lines[small] = FormatLine((ulong)small, smallFactors);
                 }
                 else
                 {
@@ -74,6 +75,79 @@ internal static class ResultCheck
             lines[n] = FormatLine(n, factors);
         }
         return (lines, problems);
+    }
+
+    /// <summary>
+    /// Checks the records of a packed report against the chunk's own <paramref name="numbers"/> (the
+    /// numbers never travel back, so each record's index names its number); returns the GNU-factor
+    /// line for each index verified and the problems found. Malformed records (truncated, an index
+    /// outside the chunk, too many factors) are one problem and end the reading.
+    /// </summary>
+    public static (List<(int Index, string Line)> Lines, List<string> Problems) VerifyPacked(IReadOnlyList<object?> numbers, ReadOnlySpan<byte> records)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var lines = new List<(int, string)>(numbers.Count);
+        var problems = new List<string>();
+        Span<ulong> factors = stackalloc ulong[PackedResults.MaxFactors];
+        int offset = 0;
+        try
+        {
+            while (PackedResults.TryRead(records, ref offset, numbers.Count, factors, out int index, out int count))
+            {
+                Span<ulong> found = factors[..count];
+                if (!IsAscending(found))
+                {
+                    found.Sort();
+                }
+                string? line = numbers[index] switch
+                {
+                    long n when n >= 0 => Checked((ulong)n, found, problems),
+                    BigInteger big when big.Sign >= 0 && big <= ulong.MaxValue => Checked((ulong)big, found, problems),
+                    BigInteger big => Checked(big, found, problems),
+                    var other => Problem(problems, $"{PyRepr.Of(other, 40)}: a packed result for an item that is no number"),
+                };
+                if (line is not null)
+                {
+                    lines.Add((index, line));
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"malformed packed results: {e.Message}");
+        }
+        return (lines, problems);
+    }
+
+    private static string? Checked(ulong n, ReadOnlySpan<ulong> factors, List<string> problems) =>
+        FactorizationVerifier.Verify(n, factors, out string? why)
+            ? FormatLine(n, factors)
+            : Problem(problems, $"{n}: wrong factorization [{string.Join(", ", factors.ToArray())}]: {why}");
+
+    private static string? Checked(BigInteger n, ReadOnlySpan<ulong> factors, List<string> problems)
+    {
+        List<BigInteger> big = [.. factors.ToArray().Select(p => (BigInteger)p)];
+        return FactorizationVerifier.Verify(n, big, out string? why)
+            ? FormatLine(n, big)
+            : Problem(problems, $"{n}: wrong factorization [{string.Join(", ", big)}]: {why}");
+    }
+
+    private static string? Problem(List<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return null;
+    }
+
+    private static bool IsAscending(ReadOnlySpan<ulong> values)
+    {
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] < values[i - 1])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>What a result holds that its chunk does not, and what it lacks.</summary>
@@ -102,15 +176,24 @@ internal static class ResultCheck
         return sb.ToString();
     }
 
-    private static string FormatLine(long n, ulong[] ascendingFactors)
+    /// <summary>GNU factor's line for a 64-bit number, formatted in one buffer (the hot path: one allocation, the string).</summary>
+    public static string FormatLine(ulong n, ReadOnlySpan<ulong> ascendingFactors)
     {
-        var sb = new StringBuilder(24 + (ascendingFactors.Length * 8));
-        sb.Append(n).Append(':');
+        if (ascendingFactors.Length > PackedResults.MaxFactors)
+        {
+            return FormatLine(n, ascendingFactors.ToArray().Select(p => (BigInteger)p)); // never for a true factorization
+        }
+        // 20 digits at most per number, plus ':' and a space before each factor.
+        Span<char> text = stackalloc char[21 + (21 * ascendingFactors.Length)];
+        n.TryFormat(text, out int length, default, CultureInfo.InvariantCulture);
+        text[length++] = ':';
         foreach (ulong p in ascendingFactors)
         {
-            sb.Append(' ').Append(p);
+            text[length++] = ' ';
+            p.TryFormat(text[length..], out int written, default, CultureInfo.InvariantCulture);
+            length += written;
         }
-        return sb.ToString();
+        return new string(text[..length]);
     }
 
     /// <summary>The factors as non-negative 64-bit values, when they all are (false otherwise, no error).</summary>

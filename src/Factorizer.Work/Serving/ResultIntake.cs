@@ -99,7 +99,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         {
             problems.AddRange(ResultCheck.Coverage(chunk.Item, dict!));
         }
-        Settle(chunk, lines, problems, [], final: true, leaseId: null, session);
+        Settle(chunk, lines, [], problems, [], final: true, leaseId: null, session);
         return null;
     }
 
@@ -121,6 +121,13 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             return;
         }
         (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(report.Results);
+        List<(int Index, string Line)> linesAt = [];
+        if (report.Packed is { } packed)
+        {
+            // The chunk's numbers are its own: a queued item is never changed, so reading it unlocked is safe.
+            (linesAt, List<string> packedProblems) = ResultCheck.VerifyPacked(chunk.Item, packed);
+            problems.AddRange(packedProblems);
+        }
         var errors = new List<(BigInteger Number, WorkError Error)>();
         foreach (WorkError error in report.Errors)
         {
@@ -133,16 +140,21 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
                 problems.Add($"the worker could not read the job: {error.Subject}: {error.Type}: {error.Message}");
             }
         }
-        Settle(chunk, lines, problems, errors, report.Final, report.LeaseId, session);
+        Settle(chunk, lines, linesAt, problems, errors, report.Final, report.LeaseId, session);
     }
 
     /// <summary>Merges what arrived into the chunk; on a final result, completes or redoes it.</summary>
-    private void Settle(ChunkLedger.Chunk chunk, Dictionary<BigInteger, string> lines, List<string> problems,
+    private void Settle(ChunkLedger.Chunk chunk, Dictionary<BigInteger, string> lines, List<(int Index, string Line)> linesAt, List<string> problems,
         List<(BigInteger Number, WorkError Error)> errors, bool final, long? leaseId, SessionInfo session)
     {
         List<string> missing = ledger.Update(chunk, c =>
         {
-            var wanted = new HashSet<BigInteger>(c.Item.Select(ChunkLedger.ToBig));
+            foreach ((int index, string line) in linesAt)
+            {
+                c.SetLine(index, line);
+            }
+            // Results by number (the seed's dicts, errors, factors past 64 bits): found by value.
+            HashSet<BigInteger> wanted = lines.Count + errors.Count == 0 ? [] : [.. c.Item.Select(ChunkLedger.ToBig)];
             foreach ((BigInteger n, string line) in lines)
             {
                 if (wanted.Contains(n))
@@ -165,7 +177,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
                     problems.Add($"{n}: an error for a number not in the chunk");
                 }
             }
-            return final ? [.. wanted.Where(n => !c.Lines.ContainsKey(n) && !c.Errors.ContainsKey(n)).Select(n => $"{n}: no result for it")] : new List<string>();
+            return final ? [.. c.Waiting().Select(n => $"{n}: no result for it")] : new List<string>();
         });
         problems.AddRange(missing);
         if (problems.Count > 0)
@@ -233,9 +245,19 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         var text = new StringBuilder();
         ledger.Update(chunk, c =>
         {
-            foreach (object? number in c.Item)
+            bool byValue = c.Lines.Count + c.Errors.Count > 0;
+            for (int i = 0; i < c.Item.Count; i++)
             {
-                BigInteger n = ChunkLedger.ToBig(number);
+                if (c.LinesAt?[i] is { } packedLine)
+                {
+                    text.Append(packedLine).Append('\n');
+                    continue;
+                }
+                if (!byValue)
+                {
+                    continue;
+                }
+                BigInteger n = ChunkLedger.ToBig(c.Item[i]);
                 if (c.Lines.TryGetValue(n, out string? line))
                 {
                     text.Append(line).Append('\n');

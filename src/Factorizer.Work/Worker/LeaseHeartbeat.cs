@@ -125,14 +125,14 @@ internal sealed class LeaseHeartbeat
                     _log($"lease {_leaseId} expired before its chunk was done; finishing and reporting it anyway");
                 }
             }
-            Dictionary<object, object?>? finished = _progress.TakeFinished();
+            ChunkReport? finished = _progress.TakeFinished(_leaseId);
             if (finished is null)
             {
                 return;
             }
             try
             {
-                await _report(new ChunkReport(_leaseId, Final: false, finished, []), _cancellationToken).ConfigureAwait(false);
+                await _report(finished, _cancellationToken).ConfigureAwait(false);
             }
             catch
             {

@@ -84,6 +84,7 @@ public static class WorkerLoop
         // Without a status object (a Python server) an empty queue means the end, the seed's rule,
         // so a long wait would only delay the exit; a short grace covers a server between two puts.
         TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
+        bool packed = true; // until the server says it has no reserve_packed
         connected();
         try
         {
@@ -96,15 +97,22 @@ public static class WorkerLoop
                         Lease<object?> lease;
                         try
                         {
-                            lease = await jobs.ReserveAsync(wait, cancellationToken: cancellationToken).ConfigureAwait(false);
+                            lease = packed
+                                ? await ReservePackedAsync(jobs, wait, cancellationToken).ConfigureAwait(false)
+                                : await jobs.ReserveAsync(wait, cancellationToken: cancellationToken).ConfigureAwait(false);
                         }
                         catch (RemoteException e) when (IsNotExposed(e))
                         {
+                            if (packed)
+                            {
+                                packed = false; // an older factor-server: lists and dict reports
+                                continue;
+                            }
                             options.Log("the server's job queue has no reserve; taking chunks with get");
                             timeToRun = null;
                             continue;
                         }
-                        await WorkLeasedAsync(work, jobs, results, lease, ttr, cancellationToken).ConfigureAwait(false);
+                        await WorkLeasedAsync(work, jobs, results, lease, ttr, packed, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -141,10 +149,11 @@ public static class WorkerLoop
     /// a list of ints gets a final report with its error, so the server stops handing it out.
     /// </summary>
     private static async Task WorkLeasedAsync(WorkerOptions options, QueueProxy<object?> jobs, QueueProxy<object?> results,
-        Lease<object?> lease, TimeSpan timeToRun, CancellationToken cancellationToken)
+        Lease<object?> lease, TimeSpan timeToRun, bool packed, CancellationToken cancellationToken)
     {
-        var progress = new ChunkProgress();
-        if (!ChunkFactorizer.TryItems(lease.Item, out IReadOnlyList<object?> items, out WorkError? notAJob))
+        // A server that has reserve_packed reads packed reports, whichever form the chunk came in.
+        var progress = new ChunkProgress(packed);
+        if (!TryJobItems(lease.Item, out IReadOnlyList<object?> items, out WorkError? notAJob))
         {
             progress.Add(notAJob!);
         }
@@ -157,10 +166,10 @@ public static class WorkerLoop
             try
             {
                 // Synchronous on this thread: the heartbeat's timer runs on its own.
-                foreach (object? item in ChunkFactorizer.QuickFirst(items))
+                foreach (int index in ChunkFactorizer.QuickFirstOrder(items))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    progress.Add(ChunkFactorizer.FactorOne(item, options.FactorNumber));
+                    progress.Add(index, ChunkFactorizer.FactorOne(items[index], options.FactorNumber));
                 }
             }
             finally
@@ -168,10 +177,42 @@ public static class WorkerLoop
                 await heartbeat.StopAsync().ConfigureAwait(false);
             }
         }
-        (Dictionary<object, object?> done, IReadOnlyList<WorkError> errors) = progress.TakeRest();
-        LogErrors(options, errors);
-        var final = new ChunkReport(lease.Id, Final: true, done, errors);
+        ChunkReport final = progress.TakeRest(lease.Id);
+        LogErrors(options, final.Errors);
         await results.PutAsync(final.ToWire(), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A job's items: a packed chunk's numbers, or a list's items (<see cref="ChunkFactorizer.TryItems"/>).</summary>
+    private static bool TryJobItems(object? job, out IReadOnlyList<object?> items, out WorkError? error)
+    {
+        if (job is not byte[] blob)
+        {
+            return ChunkFactorizer.TryItems(job, out items, out error);
+        }
+        try
+        {
+            items = PackedChunk.Unpack(blob);
+            error = null;
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            items = [];
+            error = new WorkError($"<{blob.Length} bytes>", ChunkFactorizer.InvalidDataType, e.Message, "");
+            return false;
+        }
+    }
+
+    /// <summary><c>reserve_packed</c>: a reserve whose chunk comes as a <see cref="PackedChunk"/> when it has that form.</summary>
+    private static async Task<Lease<object?>> ReservePackedAsync(QueueProxy<object?> jobs, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var kwargs = new Dictionary<string, object?> { ["timeout"] = wait.TotalSeconds };
+        object? value = await jobs.CallAsync(JobWire.ReservePackedMethod, PyTuple.Empty, kwargs, cancellationToken).ConfigureAwait(false);
+        if (value is not PyTuple { Count: 2 } pair || pair[0] is not long id)
+        {
+            throw new RemoteException(Managers.Wire.WireLiterals.Return, "ProtocolError", $"{JobWire.ReservePackedMethod} returned {PyRepr.Of(value, 80)}", null);
+        }
+        return new Lease<object?>(id, pair[1]);
     }
 
     /// <summary>

@@ -95,6 +95,73 @@ public class ReplyDecoderTests
         Assert.Equal("TypeError", e.RemoteType);
     }
 
+    [Fact]
+    public void ResultOf_ProxyFromCPython_TokenAndExposed()
+    {
+        // CPython 3.11's server answering iter(d): ('#PROXY', (exposed, Token('Iterator', address, ident))).
+        object? value = MessageChannel.Decode(Convert.FromHexString(
+            "80049583000000000000008c062350524f585994288c085f5f6e6578745f5f948c0473656e64948c057468726f77948c05636c6f73659474948c186d756c746970726f63657373696e672e6d616e6167657273948c05546f6b656e9493942981948c084974657261746f72948c093132372e302e302e31944d881386948c0637663361326394879462869486942e"));
+        Assert.True(Reply.TryParse(value, out Reply? reply));
+
+        var proxy = Assert.IsType<ProxyReply>(ReplyDecoder.ResultOf(reply!));
+
+        Assert.Equal(new Token("Iterator", "127.0.0.1", 5000, "7f3a2c"), proxy.Token);
+        Assert.Equal(["__next__", "send", "throw", "close"], proxy.Exposed);
+    }
+
+    [Fact]
+    public void ResultOf_ProxyWithExposedAsList_Accepted()
+    {
+        var token = new Token("Iterator", "h", 1, "a");
+
+        var proxy = Assert.IsType<ProxyReply>(ReplyDecoder.ResultOf(new Reply(WireLiterals.Proxy, new PyTuple(new List<object?> { "__next__" }, token))));
+
+        Assert.Equal(["__next__"], proxy.Exposed);
+    }
+
+    public static TheoryData<object?> MalformedProxyPayloads => new()
+    {
+        new PyTuple(new PyTuple("__next__"), "not a token"),
+        new PyTuple(new PyTuple("__next__", 7L), new Token("Iterator", "h", 1, "a")),
+        new PyTuple("__next__", new Token("Iterator", "h", 1, "a")),
+        new PyTuple(new Token("Iterator", "h", 1, "a")),
+        null,
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedProxyPayloads))]
+    public void ResultOf_MalformedProxy_ProtocolError(object? payload)
+    {
+        var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(new Reply(WireLiterals.Proxy, payload)));
+
+        Assert.Equal("ProtocolError", e.RemoteType);
+    }
+
+    [Fact]
+    public void ResultOf_ErrorKeyError_ArgsKeptAndIsMatchesWithOrWithoutModule()
+    {
+        var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(Reply.Error(new PyException("builtins", "KeyError", new PyTuple(new PyTuple(1L, "k"))))));
+
+        Assert.Equal([new PyTuple(1L, "k")], e.RemoteArgs);
+        Assert.True(e.Is("KeyError"));
+        Assert.True(e.Is("builtins.KeyError"));
+        Assert.False(e.Is("Error"));
+        Assert.False(e.Is("uiltins.KeyError"));
+        Assert.False(e.Is("queue.KeyError"));
+        Assert.False(e.Is("LookupError"));
+    }
+
+    [Fact]
+    public void ResultOf_Traceback_NoArgs()
+    {
+        var e = Assert.Throws<RemoteException>(() => ReplyDecoder.ResultOf(Reply.Traceback("Traceback...\nKeyError: 'x'\n")));
+
+        Assert.Empty(e.RemoteArgs);
+        Assert.True(e.Is("KeyError"));
+        Assert.True(e.Is("builtins.KeyError")); // the traceback names no module: the class name decides
+        Assert.False(e.Is("ValueError"));
+    }
+
     [Theory]
     [InlineData("#PROXY")]
     [InlineData("#WHATEVER")]
@@ -175,6 +242,19 @@ public class PyConvertTests
         Assert.Throws<InvalidCastException>(() => PyConvert.ToValue<long[]>(new List<object?> { "x" }));
         Assert.Throws<InvalidCastException>(() => PyConvert.ToValue<Dictionary<long, long[]>>(new List<object?>()));
         Assert.Throws<InvalidCastException>(() => PyConvert.ToValue<Guid>(1L));
+    }
+
+    [Fact]
+    public void Items_DictViewFromCPythonServer_ReadAsItsList()
+    {
+        // CPython's server pickles d.keys() as list(['a']) (multiprocessing.reduction's rebuild_as_list).
+        object? view = PyPickle.Loads(Convert.FromHexString("80049520000000000000008c086275696c74696e73948c046c6973749493945d948c01619461859452942e"));
+
+        Assert.Equal(["a"], PyConvert.Items(view));
+        Assert.Equal(["a"], PyConvert.Items(new PyTuple("a")));
+        Assert.Throws<InvalidCastException>(() => PyConvert.Items(new PyObject(new PyGlobal("builtins", "list"), PyObjectCall.Reduce, new PyTuple("abc"))));
+        Assert.Throws<InvalidCastException>(() => PyConvert.Items(new PyObject(new PyGlobal("collections", "deque"), PyObjectCall.Reduce, new PyTuple(new List<object?>()))));
+        Assert.Throws<InvalidCastException>(() => PyConvert.Items("abc"));
     }
 
     [Fact]

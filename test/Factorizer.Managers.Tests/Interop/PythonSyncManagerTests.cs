@@ -98,14 +98,6 @@ public class PythonSyncManagerTests(ITestOutputHelper output)
         Assert.True(closed.GetProperty("reacquired").GetBoolean());
     }
 
-    private async Task<JsonElement> RunAsync(string version, params string[] args)
-    {
-        await using ChildProcess python = PythonScripts.Start(version, "sync_client.py", args);
-        ProcessResult run = await python.WaitAsync(Timeouts.Long);
-        output.WriteLine(run.ToString());
-        Assert.True(run.ExitCode == 0, run.ToString());
-        string line = run.StdOut.Split('\n').Single(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        using JsonDocument doc = JsonDocument.Parse(line["RESULT ".Length..]);
-        return doc.RootElement.Clone();
-    }
+    private Task<JsonElement> RunAsync(string version, params string[] args) =>
+        PythonScripts.RunForResultAsync(version, "sync_client.py", output, Timeouts.Long, args);
 }

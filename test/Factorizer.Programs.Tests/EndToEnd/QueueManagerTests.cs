@@ -43,6 +43,16 @@ public partial class QueueManagerTests
             v.value += 1
             ev.set()
             print('SYNC', sorted(d.items()), len(l), l[1], ns.x + ns.y, v.value, ev.wait(1), lk.acquire(), rl.acquire(), rl.acquire(), flush=True)
+            q, sem, cond, bar, arr = s.JoinableQueue(2), s.BoundedSemaphore(1), s.Condition(), s.Barrier(1), s.Array('i', [1, 2, 3])
+            q.put('x')
+            with cond:
+                waited = cond.wait(0.01)
+            print('MORE', q.get(timeout=5), q.task_done(), q.join(), sem.acquire(), sem.release(), waited, bar.wait(5),
+                  arr[1:], list(d), l[0:1], flush=True)
+            try:
+                s.Pool()
+            except Exception as e:
+                print('POOL', type(e).__name__, str(e).strip().splitlines()[-2], flush=True)
             sys.exit(0)
         m = M(address=('127.0.0.1', port), authkey=key)
         m.connect()
@@ -110,15 +120,18 @@ public partial class QueueManagerTests
     }
 
     [Fact]
-    public async Task SyncManagerClient_UsesTheServedSyncManagerTypes()
+    public async Task SyncManagerClient_WithoutQueues_UsesTheServedSyncManagerTypes()
     {
-        await using ChildProcess manager = StartManager("--queue", "get_job_q");
+        // No --queue: a drop-in for a SyncManager server alone.
+        await using ChildProcess manager = StartManager();
         int port = await TestPrograms.WaitListeningAsync(manager);
 
         ProcessResult result = await RunClientAsync(port, "sync");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("SYNC [('a', 1), ('b', 2)] 2 4 7 4 True True True True", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("MORE x None None True None False 0 array('i', [2, 3]) ['a', 'b'] [1]", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("POOL RemoteError KeyError: 'Pool'", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -230,6 +243,7 @@ public partial class QueueManagerTests
         Assert.Contains("--queue NAME", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("KeyError", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("Pool", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Barrier", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -249,7 +263,6 @@ public partial class QueueManagerTests
     [InlineData("given more than once", "--queue", "q", "--named-queues", "q")]
     [InlineData("--fsync applies to --data-dir only", "--queue", "q", "--fsync", "always")]
     [InlineData("--fsync must be", "--queue", "q", "--data-dir", "/tmp/x", "--fsync", "sometimes")]
-    [InlineData("nothing to serve", "--port", "0")]
     [InlineData("--ttr must be", "--queue", "q", "--ttr", "0")]
     [InlineData("--port", "--queue", "q", "--port", "70000")]
     public async Task BadUsage_ExitsTwoWithOneLine(string message, params string[] args)

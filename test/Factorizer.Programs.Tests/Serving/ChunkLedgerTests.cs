@@ -33,10 +33,32 @@ public class ChunkLedgerTests
     }
 
     [Fact]
-    public void Issue_SignatureIsTheSortedDistinctNumbers()
+    public void HandedAsList_SignatureIsTheSortedDistinctNumbers()
     {
         var ledger = new ChunkLedger(TimeProvider.System);
-        Assert.Equal("3,5,9", ledger.Issue(Chunk(9, 3, 5, 3)).Signature);
+        List<object?> item = Chunk(9, 3, 5, 3);
+        ChunkLedger.Chunk chunk = ledger.Issue(item);
+        Assert.Null(chunk.Signature); // nothing to match until a peer that answers with bare dicts has it
+        ledger.HandedAsList(item);
+        Assert.Equal("3,5,9", chunk.Signature);
+        Assert.Same(chunk, Match(ledger, "3,5,9", A));
+    }
+
+    [Fact]
+    public void PackedJob_OnlyLongs_IsPackedOnceAndNeverIndexed()
+    {
+        var ledger = new ChunkLedger(TimeProvider.System);
+        List<object?> item = Chunk(9, 3);
+        ChunkLedger.Chunk chunk = ledger.Issue(item);
+        byte[]? packed = ledger.PackedJob(item);
+        Assert.Equal([9L, 3L], Factorizer.Work.Jobs.PackedChunk.Unpack(packed));
+        Assert.Same(packed, ledger.PackedJob(item));
+        Assert.Null(chunk.Signature);
+        Assert.Null(Match(ledger, "3,9", A));
+        Assert.Null(ledger.PackedJob(new List<object?> { 9L, 3L })); // not a chunk of this run
+        List<object?> big = [5L, System.Numerics.BigInteger.Pow(2, 64)];
+        ledger.Issue(big);
+        Assert.Null(ledger.PackedJob(big)); // goes out as a list
     }
 
     [Fact]

@@ -136,6 +136,66 @@ public class ResultIntakeTests
         Assert.Contains(_intake.Failures, f => f.StartsWith("FAILED 12:", StringComparison.Ordinal));
     }
 
+    private static PyTuple PackedReport(long lease, bool final, params (int Index, ulong[] Factors)[] records)
+    {
+        var packed = new PackedResults();
+        foreach ((int index, ulong[] factors) in records)
+        {
+            packed.Add(index, factors);
+        }
+        return new ChunkReport(lease, final, new Dictionary<object, object?>(), []) { Packed = packed.Take() }.ToWire();
+    }
+
+    [Fact]
+    public async Task PackedReports_ByIndex_WriteTheLinesInChunkOrder()
+    {
+        (_, long lease) = await IssueAndReserveAsync(12, 999_999_999_999, 12, 1);
+
+        Assert.Null(_intake.Accept(PackedReport(lease, false, (2, [2, 2, 3]), (3, [])), A));
+        Assert.Equal(0, _intake.ChunksDone);
+        Assert.Null(_intake.Accept(PackedReport(lease, true, (1, [9901, 3, 3, 3, 7, 11, 13, 37, 101]), (0, [2, 2, 3])), A)); // any order
+
+        _output.Close();
+        Assert.Equal("12: 2 2 3\n999999999999: 3 3 3 7 11 13 37 101 9901\n12: 2 2 3\n1:\n", _written.ToString());
+        Assert.Equal(0, _jobs.LeasedCount);
+        Assert.Empty(_intake.Failures);
+    }
+
+    public static TheoryData<byte[]> BadRecords => new()
+    {
+        new byte[] { 0, 2, 2 },       // truncated
+        new byte[] { 5, 1, 2 },       // an index outside the chunk
+        new byte[] { 0, 1, 4 },       // 4 is not prime
+        new byte[] { 0, 1, 3 },       // 3 is not 6
+        new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, // not even a number
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRecords))]
+    public async Task PackedReport_WrongOrMalformed_FailsVerificationAndIsRedone(byte[] records)
+    {
+        (ChunkLedger.Chunk chunk, long lease) = await IssueAndReserveAsync(6, 7);
+        PyTuple report = new ChunkReport(lease, true, new Dictionary<object, object?>(), []) { Packed = records }.ToWire();
+
+        Assert.Null(_intake.Accept(report, A));
+
+        Assert.Equal(1, chunk.FailedAttempts);
+        Assert.Equal(1, _jobs.Count); // back in the queue
+        Assert.Equal(0, _intake.ChunksDone);
+        Assert.Contains(_log, l => l.Contains("failed verification", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PackedFinalReport_MissingAnIndex_IsRedone()
+    {
+        (ChunkLedger.Chunk chunk, long lease) = await IssueAndReserveAsync(5, 5, 6);
+
+        Assert.Null(_intake.Accept(PackedReport(lease, true, (0, [5]), (2, [2, 3])), A)); // the second 5 is missing
+
+        Assert.Equal(1, chunk.FailedAttempts);
+        Assert.Equal(0, _intake.ChunksDone);
+    }
+
     [Fact]
     public async Task FinalReportMissingANumber_IsRedone()
     {

@@ -18,13 +18,19 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// A server whose status says <paramref name="timeToRun"/> (null: an older server without
     /// <c>time_to_run</c>; <paramref name="withStatus"/> false: no status at all, like the seed's
     /// Python server). The job queue's leases run on <paramref name="clock"/>; with
-    /// <paramref name="leases"/> false it does not expose reserve/touch/ack/release.
+    /// <paramref name="leases"/> false it does not expose reserve/touch/ack/release. With
+    /// <paramref name="packed"/> it is factor-server's job queue, with <c>reserve_packed</c>, for
+    /// chunks issued in <see cref="Ledger"/> (else it is an older factor-server's, without it).
     /// </summary>
-    public InProcessServer(TimeSpan? timeToRun, bool withStatus = true, TimeProvider? clock = null, bool leases = true, int port = 0)
+    public InProcessServer(TimeSpan? timeToRun, bool withStatus = true, TimeProvider? clock = null, bool leases = true, int port = 0, bool packed = false)
     {
         _manager = new QueueManager(System.Text.Encoding.UTF8.GetBytes(TestPrograms.Key));
         Jobs = new LocalQueue<object?>(timeToRun: timeToRun, timeProvider: clock);
-        _manager.RegisterQueue(JobWire.JobQueue, leases ? new SharedQueue(Jobs) : new GetOnlyQueue(Jobs));
+        Ledger = new Factorizer.Work.Serving.ChunkLedger(clock ?? TimeProvider.System);
+        SharedQueue jobQueue = packed
+            ? new Factorizer.Work.Serving.JobQueueShare(Jobs, Ledger, new Factorizer.Work.Serving.RunStatus(timeToRun ?? TimeSpan.FromSeconds(30), null), () => { })
+            : leases ? new SharedQueue(Jobs) : new GetOnlyQueue(Jobs);
+        _manager.RegisterQueue(JobWire.JobQueue, jobQueue);
         Results = _manager.RegisterQueue(JobWire.ResultQueue);
         Status = new TestStatus(timeToRun);
         if (withStatus)
@@ -38,6 +44,9 @@ internal sealed class InProcessServer : IAsyncDisposable
     public static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
 
     public LocalQueue<object?> Jobs { get; }
+
+    /// <summary>The chunks a packed server knows (issue one here before queueing it, to have it go out packed).</summary>
+    public Factorizer.Work.Serving.ChunkLedger Ledger { get; }
 
     public LocalQueue<object?> Results { get; }
 

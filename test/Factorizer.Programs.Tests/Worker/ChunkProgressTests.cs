@@ -12,13 +12,14 @@ public class ChunkProgressTests
     public void TakeFinished_HandsOutEachNumberOnce()
     {
         var progress = new ChunkProgress();
-        Assert.Null(progress.TakeFinished());
+        Assert.Null(progress.TakeFinished(1));
         progress.Add(Done(2));
         progress.Add(Done(3));
-        Assert.Equal(new object[] { 2L, 3L }, progress.TakeFinished()!.Keys.Order());
-        Assert.Null(progress.TakeFinished());
+        Assert.Equal(new object[] { 2L, 3L }, progress.TakeFinished(1)!.Results.Keys.Order());
+        Assert.Null(progress.TakeFinished(1));
         progress.Add(Done(5));
-        (Dictionary<object, object?> rest, IReadOnlyList<WorkError> errors) = progress.TakeRest();
+        ChunkReport final = progress.TakeRest(1);
+        (Dictionary<object, object?> rest, IReadOnlyList<WorkError> errors) = (final.Results, final.Errors);
         Assert.Equal([(object)5L], rest.Keys);
         Assert.Empty(errors);
     }
@@ -30,11 +31,12 @@ public class ChunkProgressTests
         var bad = new WorkError("'x'", "InvalidDataException", "no", "");
         progress.Add(new NumberOutcome(null, null, bad));
         progress.Add(new WorkError("'y'", "InvalidDataException", "no", ""));
-        Assert.Null(progress.TakeFinished());
-        (Dictionary<object, object?> rest, IReadOnlyList<WorkError> errors) = progress.TakeRest();
+        Assert.Null(progress.TakeFinished(1));
+        ChunkReport final = progress.TakeRest(1);
+        (Dictionary<object, object?> rest, IReadOnlyList<WorkError> errors) = (final.Results, final.Errors);
         Assert.Empty(rest);
         Assert.Equal(["'x'", "'y'"], errors.Select(e => e.Subject));
-        Assert.Empty(progress.TakeRest().Errors);
+        Assert.Empty(progress.TakeRest(1).Errors);
     }
 
     [Fact]
@@ -42,10 +44,10 @@ public class ChunkProgressTests
     {
         var progress = new ChunkProgress();
         progress.Add(Done(7));
-        Dictionary<object, object?> taken = progress.TakeFinished()!;
+        ChunkReport taken = progress.TakeFinished(1)!;
         progress.Add(Done(11));
         progress.Return(taken);
-        Assert.Equal(new object[] { 7L, 11L }, progress.TakeRest().Results.Keys.Order());
+        Assert.Equal(new object[] { 7L, 11L }, progress.TakeRest(1).Results.Keys.Order());
     }
 
     [Fact]
@@ -53,7 +55,7 @@ public class ChunkProgressTests
     {
         var progress = new ChunkProgress();
         progress.Add(Done(15));
-        Assert.True(progress.TakeRest().Results.ContainsKey(new BigInteger(15)));
+        Assert.True(progress.TakeRest(1).Results.ContainsKey(new BigInteger(15)));
     }
 
     [Fact]
@@ -71,13 +73,13 @@ public class ChunkProgressTests
         });
         while (!adder.IsCompleted)
         {
-            if (progress.TakeFinished() is { } some)
+            if (progress.TakeFinished(1) is { } some)
             {
-                seen.AddRange(some.Keys);
+                seen.AddRange(some.Results.Keys);
             }
         }
         await adder;
-        seen.AddRange(progress.TakeRest().Results.Keys);
+        seen.AddRange(progress.TakeRest(1).Results.Keys);
         Assert.Equal(Count, seen.Count);
         Assert.Equal(Count, seen.Distinct().Count());
     }

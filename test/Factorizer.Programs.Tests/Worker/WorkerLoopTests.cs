@@ -180,6 +180,68 @@ public class WorkerLoopTests
     }
 
     [Fact]
+    public async Task Packed_WorkerReservesPackedChunksAndReportsByIndex()
+    {
+        await using var server = new InProcessServer(TimeSpan.FromSeconds(30), packed: true);
+        List<object?> small = [999_999_999_999L, 12L, 12L, 0L];
+        List<object?> large = [new BigInteger(ulong.MaxValue), 15L]; // past a long: goes out as a list
+        foreach (List<object?> chunk in new[] { small, large })
+        {
+            server.Ledger.Issue(chunk);
+            server.Jobs.TryPut(chunk);
+        }
+        Task<int> worker = WorkerLoop.RunAsync(server.WorkerOptions(), CancellationToken.None);
+
+        foreach (List<object?> chunk in new[] { small, large })
+        {
+            var byIndex = new Dictionary<int, ulong[]>();
+            ChunkReport report;
+            do
+            {
+                report = await server.NextReportAsync();
+                Assert.NotNull(report.Packed);
+                Assert.Empty(report.Results);
+                Assert.Empty(report.Errors);
+                int offset = 0;
+                ulong[] factors = new ulong[PackedResults.MaxFactors];
+                while (PackedResults.TryRead(report.Packed, ref offset, chunk.Count, factors, out int index, out int count))
+                {
+                    byIndex.Add(index, factors[..count]);
+                }
+            }
+            while (!report.Final);
+            server.Jobs.Ack(report.LeaseId);
+            Assert.Equal(chunk.Count, byIndex.Count); // every index, duplicates included
+            if (chunk == small)
+            {
+                Assert.Equal(SeedFactors, byIndex[0].Select(p => (object?)(long)p));
+                Assert.Equal([2UL, 2, 3], byIndex[1]);
+                Assert.Equal([2UL, 2, 3], byIndex[2]);
+                Assert.Empty(byIndex[3]);
+            }
+            else
+            {
+                Assert.Equal([3UL, 5, 17, 257, 641, 65537, 6700417], byIndex[0]);
+                Assert.Equal([3UL, 5], byIndex[1]);
+            }
+        }
+        Assert.Equal(0, await FinishAsync(server, worker));
+    }
+
+    [Fact]
+    public async Task Packed_AGarbageBlobInTheQueue_IsReportedAsAnErrorAndTheWorkerGoesOn()
+    {
+        await using var server = new InProcessServer(TimeSpan.FromSeconds(30), packed: true);
+        server.Jobs.TryPut(new byte[] { 1, 9, 9 });
+        Task<int> worker = WorkerLoop.RunAsync(server.WorkerOptions(), CancellationToken.None);
+        ChunkReport report = await server.NextReportAsync();
+        Assert.True(report.Final);
+        Assert.Equal(ChunkFactorizer.InvalidDataType, Assert.Single(report.Errors).Type);
+        server.Jobs.Ack(report.LeaseId);
+        Assert.Equal(0, await FinishAsync(server, worker));
+    }
+
+    [Fact]
     public async Task NoTimeToRun_WorkerGetsAndPutsBareDicts()
     {
         await using var server = new InProcessServer(timeToRun: null);
