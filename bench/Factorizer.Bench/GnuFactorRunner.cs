@@ -5,24 +5,33 @@ using System.Text;
 
 namespace Factorizer.Bench;
 
-/// <summary>Runs GNU <c>factor</c> once with every number on stdin and collects its output.</summary>
-internal static class GnuFactorRunner
+/// <summary>GNU coreutils <c>factor</c>, run once with every number on stdin; the time includes process start and printing.</summary>
+internal sealed class GnuFactorRunner : IReferenceFactorizer
 {
-    public const string Executable = "/usr/bin/factor";
+    private const string Executable = "/usr/bin/factor";
 
-    /// <summary>The input text factor reads: one decimal number per line.</summary>
-    public static string InputFor(IEnumerable<BigInteger> numbers)
+    public static GnuFactorRunner Instance { get; } = new();
+
+    public string Name => "GNU factor";
+
+    public bool IsAvailable => File.Exists(Executable);
+
+    public IReadOnlyDictionary<string, string> FactorAll(IReadOnlyList<BigInteger> numbers, TimeSpan timeout)
     {
-        var text = new StringBuilder();
+        var input = new StringBuilder();
         foreach (BigInteger n in numbers)
         {
-            text.Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            input.Append(n.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
-        return text.ToString();
+        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in Run(input.ToString(), timeout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            lines[line[..line.IndexOf(':', StringComparison.Ordinal)]] = line;
+        }
+        return lines;
     }
 
-    /// <summary>Runs factor on <paramref name="input"/> and returns stdout; the wall time includes process start.</summary>
-    public static string Run(string input, TimeSpan timeout)
+    private static string Run(string input, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(Executable)
         {

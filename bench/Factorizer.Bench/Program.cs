@@ -4,35 +4,78 @@ using System.Numerics;
 using Factorizer.Bench;
 using Factorizer.Math;
 
-if (args.Length > 0 && args[0] == "wide") { return WideKernelBench.Run(args[1..]); } // see WideKernelBench
-// Usage: Factorizer.Bench [runs] [scale]   (defaults: 5 runs, scale 1 = the workload sizes of bench/README.md)
-int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-double scale = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;
-if (!File.Exists(GnuFactorRunner.Executable))
+// The kernel benchmark piece of the suite (bench/README.md): Factorizer.Math against a reference program on
+// each workload of WorkloadCatalog, the two sides alternating, medians of the timed runs.
+if (args.Length > 0 && args[0] == "wide") { return WideKernelBench.Run(args[1..]); } // 2^128+1 and 64-bit-prime semiprimes vs PARI/GP
+BenchOptions? options = BenchOptions.Parse(args, out string? error);
+if (options is null)
 {
-    Console.Error.WriteLine($"{GnuFactorRunner.Executable} (GNU coreutils) is needed for the comparison.");
-    return 1;
+    Console.Error.WriteLine(error);
+    return 2;
 }
 
-Console.WriteLine($"Factorizer.Math vs GNU factor; median of {runs} runs; {Environment.ProcessorCount} CPUs; .NET {Environment.Version}");
-Console.WriteLine("ours: single thread, in process, result arrays only; GNU: one `factor` process per run, all numbers on stdin,");
-Console.WriteLine("      wall time including process start (~1 ms) and printing its output.");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Factorizer.Math kernel vs reference; median of {options.Runs} alternating runs per side; scale {options.Scale}; {Environment.ProcessorCount} CPUs; .NET {Environment.Version}; load {LoadAverage()}"));
+Console.WriteLine("ours: one thread, in process, result arrays only; reference: one process per run, all numbers on stdin,");
+Console.WriteLine("      including process start (~1 ms) and printing its output. Times are CPU time (user+sys: our thread's,");
+Console.WriteLine("      the child's) where the OS gives it, else wall time; 'wall' is the wall-clock ratio of the same runs.");
 Console.WriteLine();
-Console.WriteLine($"{"workload",-28} {"count",7} {"ours ms",10} {"ours n/s",12} {"GNU ms",10} {"GNU n/s",12} {"ours/GNU",9}");
+Console.WriteLine($"{"workload",-42} {"count",7} {"ours ms",10} {"ours",10} {"ref ms",10} {"reference",10} {"ratio",7} {"wall",7} {"goal",8}");
 
-foreach (Workload workload in Workload.Standard(scale))
+var rows = new List<BenchRow>();
+foreach (Workload workload in WorkloadCatalog.All(options.Scale))
 {
-    string input = GnuFactorRunner.InputFor(workload.Numbers);
-    string gnuOutput = GnuFactorRunner.Run(input, TimeSpan.FromMinutes(10));
-    CheckSameAnswers(workload, gnuOutput);
-    // The check above was the warm-up for both sides (JIT, page cache); timed runs follow.
-    double ours = Median(runs, () => FactorAll(workload));
-    double gnu = Median(runs, () => GnuFactorRunner.Run(input, TimeSpan.FromMinutes(10)));
-    int count = workload.Numbers.Count;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{workload.Name,-28} {count,7} {ours,10:F1} {count / ours * 1000,12:N0} {gnu,10:F1} {count / gnu * 1000,12:N0} {ours / gnu,9:F2}"));
+    rows.Add(Measure(workload, options.Runs));
+}
+if (options.JsonPath is { } path)
+{
+    BenchRow.WriteAll(path, rows);
 }
 return 0;
+
+static BenchRow Measure(Workload workload, int runs)
+{
+    IReferenceFactorizer reference = workload.Reference;
+    if (!reference.IsAvailable)
+    {
+        Console.WriteLine($"{workload.Name,-42} skipped: {reference.Name} is not installed");
+        return new BenchRow("kernel", workload.Name, "", reference.Name, null, workload.Goal, $"{reference.Name} not installed");
+    }
+    TimeSpan timeout = TimeSpan.FromMinutes(10);
+    // A benchmark of wrong answers is worthless: compare every answer before timing (this also warms up both sides).
+    CheckSameAnswers(workload, reference.FactorAll(workload.Numbers, timeout));
+    var ours = new Timing[runs];
+    var theirs = new Timing[runs];
+    for (int run = 0; run < runs; run++)
+    {
+        // Alternate which side goes first, so a load change between the two halves of a run hits both.
+        if (run % 2 == 0)
+        {
+            ours[run] = Timing.OfOurs(() => FactorAll(workload));
+            theirs[run] = Timing.OfChild(() => reference.FactorAll(workload.Numbers, timeout));
+        }
+        else
+        {
+            theirs[run] = Timing.OfChild(() => reference.FactorAll(workload.Numbers, timeout));
+            ours[run] = Timing.OfOurs(() => FactorAll(workload));
+        }
+    }
+    double oursWall = Median(ours.Select(t => t.WallMs)), theirsWall = Median(theirs.Select(t => t.WallMs));
+    double wallRatio = System.Math.Round(theirsWall / oursWall, 2);
+    // CPU time is what decides on a shared machine (wall time there mostly measures the scheduler); wall otherwise.
+    bool cpu = ours.All(t => t.CpuMs > 0) && theirs.All(t => t.CpuMs > 0);
+    double oursMs = cpu ? Median(ours.Select(t => t.CpuMs!.Value)) : oursWall;
+    double theirsMs = cpu ? Median(theirs.Select(t => t.CpuMs!.Value)) : theirsWall;
+    int count = workload.Numbers.Count;
+    string oursRate = BenchRow.Rate(count / oursMs * 1000), theirsRate = BenchRow.Rate(count / theirsMs * 1000);
+    double ratio = System.Math.Round(theirsMs / oursMs, 2);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{workload.Name,-42} {count,7} {oursMs,10:F1} {oursRate,10} {theirsMs,10:F1} {theirsRate,10} {ratio,7:F2} {wallRatio,7:F2} {workload.Goal,8}"));
+    string note = cpu
+        ? string.Create(CultureInfo.InvariantCulture, $"CPU time; wall-clock ratio {wallRatio:F2}")
+        : "wall-clock time";
+    return new BenchRow("kernel", string.Create(CultureInfo.InvariantCulture, $"kernel, {count:N0} {workload.Name}"), oursRate, $"{reference.Name} {theirsRate}", ratio, workload.Goal, note);
+}
 
 // Factors every input once; ulong inputs use the ulong overload (the fast path callers would use).
 static void FactorAll(Workload workload)
@@ -53,35 +96,34 @@ static void FactorAll(Workload workload)
     }
 }
 
-// Median wall time in milliseconds of `runs` executions.
-static double Median(int runs, Action action)
+static double Median(IEnumerable<double> values)
 {
-    var times = new double[runs];
-    for (int i = 0; i < runs; i++)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        times[i] = watch.Elapsed.TotalMilliseconds;
-    }
-    Array.Sort(times);
-    return runs % 2 == 1 ? times[runs / 2] : (times[(runs / 2) - 1] + times[runs / 2]) / 2;
+    double[] sorted = [.. values.Order()];
+    int middle = sorted.Length / 2;
+    return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-// A benchmark of wrong answers is worthless: compare every line with GNU factor's before timing.
-static void CheckSameAnswers(Workload workload, string gnuOutput)
+static void CheckSameAnswers(Workload workload, IReadOnlyDictionary<string, string> expected)
 {
-    var expected = new Dictionary<string, string>(StringComparer.Ordinal);
-    foreach (string line in gnuOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-    {
-        expected[line[..line.IndexOf(':', StringComparison.Ordinal)]] = line;
-    }
     foreach (BigInteger n in workload.Numbers)
     {
         string key = n.ToString(CultureInfo.InvariantCulture);
         string ours = key + ":" + string.Concat(PrimeFactorizer.Factor(n).Select(f => " " + f.ToString(CultureInfo.InvariantCulture)));
         if (!expected.TryGetValue(key, out string? theirs) || theirs != ours)
         {
-            throw new InvalidOperationException($"{workload.Name}: ours '{ours}' but GNU factor '{theirs}'");
+            throw new InvalidOperationException($"{workload.Name}: ours '{ours}' but the reference '{theirs}'");
         }
+    }
+}
+
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "unknown";
     }
 }

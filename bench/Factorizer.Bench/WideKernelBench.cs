@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Factorizer.Math;
 
 namespace Factorizer.Bench;
@@ -23,7 +21,7 @@ internal static class WideKernelBench
         int jsonAt = Array.IndexOf(args, "--json");
         string? jsonPath = jsonAt >= 0 && jsonAt + 1 < args.Length ? args[jsonAt + 1] : null;
         int rounds = quick ? 1 : 3;
-        var rows = new List<Row>();
+        var rows = new List<BenchRow>();
         Console.WriteLine($"Wide kernel (beyond 64 bits); {rounds} alternating round(s) per side; load {LoadAverage()}");
         Console.WriteLine($"{"workload",-44} {"ours",14} {"reference",24} {"ratio",7}  goal");
 
@@ -40,18 +38,12 @@ internal static class WideKernelBench
         }
         if (jsonPath is not null)
         {
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
-            {
-                ["section"] = "kernel", ["what"] = r.What, ["ours"] = r.Ours, ["reference"] = r.Reference,
-                ["ratio"] = r.Ratio is { } ratio ? System.Math.Round(ratio, 2) : null, ["goal"] = r.Goal,
-            }), new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            BenchRow.WriteAll(jsonPath, rows);
         }
         return 0;
     }
 
-    private sealed record Row(string What, string Ours, string Reference, double? Ratio, string Goal);
-
-    private static Row VsPari(string what, BigInteger[] numbers, int repeats, int rounds)
+    private static BenchRow VsPari(string what, BigInteger[] numbers, int repeats, int rounds)
     {
         var oursMs = new List<double>();
         var pariMs = new List<double>();
@@ -81,10 +73,10 @@ internal static class WideKernelBench
             pariMs.Add(Median([.. pari.Select(p => p.Milliseconds)]));
         }
         double oursMedian = Median(oursMs), pariMedian = Median(pariMs);
-        return Print(new Row(what, Ms(oursMedian), "PARI/GP " + Ms(pariMedian), pariMedian / oursMedian, GoalPari));
+        return Print(new BenchRow("kernel", what, Ms(oursMedian), "PARI/GP " + Ms(pariMedian), System.Math.Round(pariMedian / oursMedian, 2), GoalPari));
     }
 
-    private static Row Print(Row row)
+    private static BenchRow Print(BenchRow row)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{row.What,-44} {row.Ours,14} {row.Reference,24} {row.Ratio,7:F2}  {row.Goal}"));

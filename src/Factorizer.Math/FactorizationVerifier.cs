@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math;
 
@@ -50,6 +51,7 @@ public static class FactorizationVerifier
     /// The same check for 64-bit inputs, without BigInteger: deterministic primality and an exact
     /// 128-bit running product, so a product that overflows 64 bits is still reported correctly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Verify(ulong n, ReadOnlySpan<ulong> factors, out string? reason)
     {
         if (n < 2)
@@ -58,13 +60,17 @@ public static class FactorizationVerifier
             return reason is null;
         }
         UInt128 product = 1;
+        ulong checkedPrime = 0;
         foreach (ulong f in factors)
         {
-            if (!Primality.IsPrime(f))
+            // A repeated factor (they usually come sorted: 2 2 2 3 ...) was proven prime a moment ago.
+            bool provenBefore = f == checkedPrime && f >= 2;
+            if (!provenBefore && !Primality.IsPrime(f))
             {
                 reason = Format($"{f} is not prime");
                 return false;
             }
+            checkedPrime = f;
             product *= f;
             if (product > n)
             {

@@ -1,29 +1,42 @@
+using System.Runtime.CompilerServices;
+
 namespace Factorizer.Math.Word;
 
 /// <summary>
-/// Pollard's rho with Brent's cycle detection on 64-bit odd composites, in Montgomery form.
-/// Differences are multiplied together and one GCD is taken per <see cref="BatchSize"/> steps;
-/// if a batch overshoots (GCD = n) the batch is replayed one step at a time.
+/// Pollard's rho with Brent's cycle detection on odd composites below <see cref="Limit"/>, in Montgomery form.
+/// Two sequences (x² + c and x² + c + 1) run side by side: their steps are independent, so the CPU overlaps
+/// them, and the first of the two to close its cycle ends the search (about 0.7 of one sequence's length).
+/// Differences are multiplied together and one GCD is taken per <see cref="BatchSize"/> steps; if a batch
+/// overshoots (GCD = n) it is replayed one step at a time. Values are kept lazily reduced, in [0, 2N + c), which
+/// drops the final correction from every product's dependency chain; that needs N well below 2^64.
 /// </summary>
 internal static class PollardRho64
 {
+    /// <summary>
+    /// Moduli must be below this: values stay below 2N + c and differences below 5N + c, so every lazily reduced
+    /// product's operands multiply to less than N·2^64.
+    /// </summary>
+    public const ulong Limit = 1UL << 60;
+
     /// <summary>Steps per GCD: large enough to amortise the GCD (~100 multiplies), small enough to waste little.</summary>
-    private const int BatchSize = 128;
+    private const int BatchSize = 64;
 
     /// <summary>
-    /// Constants tried before giving up on rho. Failure for every one of them has never been observed for a
-    /// real composite; the cap only exists so <see cref="FindFactor"/> provably terminates.
+    /// Pairs of constants tried before giving up. Failure for all of them has never been observed for a real
+    /// composite; the cap only exists so <see cref="FindFactor"/> provably returns.
     /// </summary>
-    private const int MaxAttempts = 64;
+    private const int MaxAttempts = 32;
 
-    /// <summary>
-    /// A nontrivial factor of odd composite <paramref name="n"/> that has no prime factor below
-    /// <paramref name="noFactorBelow"/> (used only by the trial-division fallback).
-    /// </summary>
-    public static ulong FindFactor(ulong n, ulong noFactorBelow = 3)
+    /// <summary>A nontrivial factor of odd composite n &lt; <see cref="Limit"/>, or 0 if every attempt failed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong FindFactor(ulong n)
     {
+        if (n >= Limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "Rho's lazy reduction needs n < 2^60.");
+        }
         var mont = new Montgomery64(n);
-        for (ulong c = 1; c <= MaxAttempts; c++)
+        for (ulong c = 1; c < 2 * MaxAttempts; c += 2)
         {
             ulong d = Attempt(mont, c);
             if (d != n)
@@ -31,63 +44,75 @@ internal static class PollardRho64
                 return d;
             }
         }
-        return TrialDivisionFallback(n, noFactorBelow);
+        return 0;
     }
 
-    /// <summary>One rho run with step x -> x² + c (in Montgomery form); returns n when it fails.</summary>
+    /// <summary>One run of the two sequences with constants c and c + 1; returns n when both fail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Attempt(Montgomery64 mont, ulong c)
     {
         ulong n = mont.N;
-        // Any start works; 2 keeps runs reproducible. c is used as a Montgomery-form constant directly.
-        ulong y = mont.ToMontgomery(2);
-        ulong x = y;
-        ulong saved = y;
-        ulong product = mont.One;
+        ulong c2 = c + 1;
+        // Any start works; 2 keeps runs reproducible. The constants are used as Montgomery-form values directly.
+        ulong y1 = mont.ToMontgomery(2), y2 = y1;
+        ulong x1 = y1, x2 = y2, saved1 = y1, saved2 = y2;
+        ulong product1 = mont.One, product2 = mont.One;
+        // Adding 3N (a multiple of n) before subtracting keeps differences positive: every value is below 2N + c.
+        ulong offset = 3 * n;
         ulong g = 1;
+        ulong steps = 0;
         for (ulong r = 1; g == 1; r <<= 1)
         {
-            x = y;
+            x1 = y1;
+            x2 = y2;
             for (ulong i = 0; i < r; i++)
             {
-                y = mont.Add(mont.Multiply(y, y), c);
+                y1 = mont.MultiplyLazy(y1, y1) + c;
+                y2 = mont.MultiplyLazy(y2, y2) + c2;
             }
             for (ulong k = 0; k < r && g == 1; k += BatchSize)
             {
-                saved = y;
-                ulong steps = System.Math.Min(BatchSize, r - k);
+                saved1 = y1;
+                saved2 = y2;
+                steps = System.Math.Min(BatchSize, r - k);
                 for (ulong i = 0; i < steps; i++)
                 {
-                    y = mont.Add(mont.Multiply(y, y), c);
-                    product = mont.Multiply(product, x > y ? x - y : y - x);
+                    y1 = mont.MultiplyLazy(y1, y1) + c;
+                    y2 = mont.MultiplyLazy(y2, y2) + c2;
+                    product1 = mont.MultiplyLazy(product1, x1 + offset - y1);
+                    product2 = mont.MultiplyLazy(product2, x2 + offset - y2);
                 }
-                // product is (true product)·2^64 mod n; 2^64 is a unit, so the GCD is the same.
-                g = Gcd64.Of(product, n);
+                // The products are (true product)·2^64 mod n up to multiples of n; 2^64 is a unit: same GCD.
+                g = Gcd64.Of(mont.MultiplyLazy(product1, product2), n);
             }
         }
-        if (g == n)
+        if (g != n)
         {
-            // The batch multiplied in a zero (both cycles closed together, or one factor appeared
-            // within the batch after the other): replay from the batch start, one GCD per step.
-            do
-            {
-                saved = mont.Add(mont.Multiply(saved, saved), c);
-                g = Gcd64.Of(x > saved ? x - saved : saved - x, n);
-            }
-            while (g == 1);
+            return g;
         }
-        return g;
+        // The batch multiplied in a zero mod n (a cycle closed mod both factors at once, or each sequence found
+        // a different one): replay each sequence from the batch start, one GCD per step.
+        g = Replay(mont, x1, saved1, c, steps);
+        if (g == 1 || g == n)
+        {
+            g = Replay(mont, x2, saved2, c2, steps);
+        }
+        // Neither replay found a proper factor (a sequence closed its cycle mod n itself): this attempt failed.
+        return g == 1 ? n : g;
     }
 
-    /// <summary>Guaranteed-to-terminate last resort: odd trial division up to sqrt(n) &lt; 2^32.</summary>
-    private static ulong TrialDivisionFallback(ulong n, ulong start)
+    /// <summary>The first nontrivial GCD in <paramref name="steps"/> single steps from <paramref name="y"/>, or 1.</summary>
+    private static ulong Replay(Montgomery64 mont, ulong x, ulong y, ulong c, ulong steps)
     {
-        for (ulong d = System.Math.Max(3, start | 1); d <= n / d; d += 2)
+        for (ulong i = 0; i < steps; i++)
         {
-            if (n % d == 0)
+            y = mont.MultiplyLazy(y, y) + c;
+            ulong g = Gcd64.Of(x + (3 * mont.N) - y, mont.N);
+            if (g != 1)
             {
-                return d;
+                return g;
             }
         }
-        throw new InvalidOperationException($"{n} was passed to rho as composite but has no divisor.");
+        return 1;
     }
 }

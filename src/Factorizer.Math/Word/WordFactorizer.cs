@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math.Word;
 
 /// <summary>
 /// Factorization and primality of 64-bit numbers: trial division by the primes below
-/// <see cref="TrialPrimeCount"/>'s bound, then Miller-Rabin, then Pollard-Brent rho on what is left.
+/// <see cref="TrialPrimeCount"/>'s bound, then Baillie-PSW, square and cube checks, and on what is left
+/// Pollard-Brent rho (small cofactors) or ECM (large ones).
 /// </summary>
 internal static class WordFactorizer
 {
@@ -21,6 +23,7 @@ internal static class WordFactorizer
     private const int MaxFactors = 64;
 
     /// <summary>Deterministic primality.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPrime(ulong n)
     {
         if (n < 4)
@@ -45,10 +48,11 @@ internal static class WordFactorizer
                 return true;
             }
         }
-        return MillerRabin64.IsPrimeOdd(n);
+        return Bpsw64.IsPrimeOdd(n);
     }
 
     /// <summary>Prime factors of <paramref name="n"/>, ascending, with multiplicity; empty for 0 and 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong[] Factor(ulong n)
     {
         if (n < 2)
@@ -63,6 +67,7 @@ internal static class WordFactorizer
     }
 
     /// <summary>Writes the prime factors of n &gt;= 2 into <paramref name="factors"/> (unordered); returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FactorInto(ulong n, Span<ulong> factors)
     {
         int count = 0;
@@ -107,7 +112,8 @@ internal static class WordFactorizer
         return FactorRemaining(n, factors, count);
     }
 
-    /// <summary>Splits n (no factor below <see cref="FirstUntried"/>) with rho, using an explicit stack.</summary>
+    /// <summary>Splits n (no factor below <see cref="FirstUntried"/>), using an explicit stack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FactorRemaining(ulong n, Span<ulong> factors, int count)
     {
         // Each split pushes two parts of a composite, so the stack never holds more than log2(n) entries.
@@ -117,15 +123,62 @@ internal static class WordFactorizer
         while (top > 0)
         {
             ulong m = pending[--top];
-            if (m < FirstUntried * FirstUntried || MillerRabin64.IsPrimeOdd(m))
+            if (m < FirstUntried * FirstUntried || Bpsw64.IsPrimeOdd(m))
             {
                 factors[count++] = m;
                 continue;
             }
-            ulong d = PollardRho64.FindFactor(m, FirstUntried);
+            // Powers first: rho and ECM find a factor of p² or p³ only slowly (or as the whole power).
+            ulong root = IntegerSquareRoot.FloorSqrt(m);
+            if (root * root == m)
+            {
+                pending[top++] = root;
+                pending[top++] = root;
+                continue;
+            }
+            root = IntegerSquareRoot.ExactCubeRoot(m);
+            if (root != 0)
+            {
+                pending[top++] = root;
+                pending[top++] = root;
+                pending[top++] = root;
+                continue;
+            }
+            ulong d = FindFactor(m);
             pending[top++] = d;
             pending[top++] = m / d;
         }
         return count;
+    }
+
+    /// <summary>A nontrivial factor of odd composite m, not a square or cube, with no factor below <see cref="FirstUntried"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong FindFactor(ulong m)
+    {
+        EcmPlan? plan = EcmPlans.For(m);
+        ulong d = plan is null ? 0 : Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
+        if (d == 0 && m < PollardRho64.Limit)
+        {
+            d = PollardRho64.FindFactor(m);
+        }
+        if (d == 0)
+        {
+            // Never observed: every curve and rho constant failed. Many more curves, then a sure last resort.
+            d = Ecm64.FindFactor(m, EcmPlans.Largest, 100 * EcmPlans.MaxCurves);
+        }
+        return d != 0 ? d : TrialDivisionFallback(m);
+    }
+
+    /// <summary>Guaranteed-to-terminate last resort: odd trial division up to sqrt(m) &lt; 2^32.</summary>
+    private static ulong TrialDivisionFallback(ulong m)
+    {
+        for (ulong d = FirstUntried; d <= m / d; d += 2)
+        {
+            if (m % d == 0)
+            {
+                return d;
+            }
+        }
+        throw new InvalidOperationException($"{m} was taken for composite but has no divisor.");
     }
 }

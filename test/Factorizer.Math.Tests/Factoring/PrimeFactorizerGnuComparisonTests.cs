@@ -38,6 +38,27 @@ public class PrimeFactorizerGnuComparisonTests
     }
 
     [Fact]
+    public Task Factor_ProductsOfTwoPrimesOfEverySize_MatchesGnuFactor()
+    {
+        // Every split path below 2^64: rho under 48 bits, and each ECM plan (52, 56, 58, 62, 64 bits), with
+        // balanced and unbalanced factors, and products of three primes whose cofactor goes round again.
+        var random = new Random(4864);
+        var numbers = new List<BigInteger>();
+        for (int i = 0; i < 3_000; i++)
+        {
+            int bits = random.Next(22, 65);
+            int small = random.Next(10, (bits / 2) + 1);
+            BigInteger n = (BigInteger)TestNumbers.RandomPrime(random, small) * TestNumbers.RandomPrime(random, bits - small);
+            if (i % 4 == 0 && n.GetBitLength() < 50)
+            {
+                n *= TestNumbers.RandomPrime(random, random.Next(11, 64 - (int)n.GetBitLength()));
+            }
+            numbers.Add(n);
+        }
+        return FactorComparison.AssertMatchesGnuAsync(numbers);
+    }
+
+    [Fact]
     public Task Factor_ProductsOfThree32BitPrimes_MatchesGnuFactor()
     {
         var random = new Random(96);

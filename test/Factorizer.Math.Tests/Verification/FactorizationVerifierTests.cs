@@ -32,6 +32,22 @@ public class FactorizationVerifierTests
     }
 
     [Fact]
+    public void Verify_UlongRepeatedOrZeroFactors_ChecksEachDistinctFactor()
+    {
+        Assert.True(FactorizationVerifier.Verify(1_024UL, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], out string? reason));
+        Assert.Null(reason);
+        Assert.False(FactorizationVerifier.Verify(16UL, [4, 4], out reason));
+        Assert.Equal("4 is not prime", reason);
+        Assert.False(FactorizationVerifier.Verify(12UL, [0, 0, 3], out reason));
+        Assert.Equal("0 is not prime", reason);
+        Assert.False(FactorizationVerifier.Verify(12UL, [1, 1, 2, 2, 3], out reason));
+        Assert.Equal("1 is not prime", reason);
+        Assert.True(FactorizationVerifier.Verify(18_446_743_979_220_271_189UL, [4_294_967_279, 4_294_967_291], out reason));
+        Assert.False(FactorizationVerifier.Verify(3_825_123_056_546_413_051UL, [3_825_123_056_546_413_051], out reason));
+        Assert.Equal("3825123056546413051 is not prime", reason);
+    }
+
+    [Fact]
     public void Verify_ZeroAndOne_OnlyEmptyListIsValid()
     {
         Assert.True(FactorizationVerifier.Verify(0, [], out string? reason));
