@@ -34,6 +34,7 @@ def dll(project_dir, name):
 # (section, command). The order is the order of the table.
 PIECES = [
     ('kernel', dll('bench/Factorizer.Bench', 'Factorizer.Bench')),
+    ('kernel', dll('bench/Factorizer.Bench', 'Factorizer.Bench') + ['wide']),
     ('pipeline', [sys.executable, os.path.join(ROOT, 'bench/pipeline.py')]),
     ('startup', [sys.executable, os.path.join(ROOT, 'bench/seed_workload.py')]),
     ('queue', dll('bench/Factorizer.WireBench', 'Factorizer.WireBench') + ['--section', 'queue']),
@@ -74,7 +75,7 @@ def goal_met(goal, ratio):
 
 
 def run_piece(section, command, quick, timeout):
-    executable = command[-1] if command[0] != 'dotnet' else command[1]
+    executable = command[1]
     if not os.path.exists(executable):
         return [{'section': section, 'what': 'not run', 'ours': '', 'reference': '',
                  'ratio': None, 'goal': '', 'note': 'missing: ' + os.path.relpath(executable, ROOT)}]

@@ -6,6 +6,7 @@ using Factorizer.Math;
 
 // The kernel benchmark piece of the suite (bench/README.md): Factorizer.Math against a reference program on
 // each workload of WorkloadCatalog, the two sides alternating, medians of the timed runs.
+if (args.Length > 0 && args[0] == "wide") { return WideKernelBench.Run(args[1..]); } // 2^128+1 and 64-bit-prime semiprimes vs PARI/GP
 BenchOptions? options = BenchOptions.Parse(args, out string? error);
 if (options is null)
 {

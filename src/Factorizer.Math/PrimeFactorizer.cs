@@ -6,10 +6,11 @@ namespace Factorizer.Math;
 
 /// <summary>
 /// Exact prime factorization of non-negative integers of any size. Below 2^64: trial division, deterministic
-/// Miller-Rabin and Pollard-Brent rho in 64-bit Montgomery arithmetic. Above: trial division, BPSW and rho
-/// (128-bit Montgomery below 2^128, BigInteger beyond), switching to the 64-bit path for small cofactors.
-/// Running time grows with the second-largest prime factor (~its square root), so numbers whose two largest
-/// factors both exceed ~2^50 can take very long; use the overload with a token to bound the work.
+/// Miller-Rabin and Pollard-Brent rho in 64-bit Montgomery arithmetic. Above: trial division, BPSW, then ECM
+/// on 128-bit Montgomery arithmetic below 2^128, the self-initialising quadratic sieve for composites of
+/// 100-200 bits that ECM does not split quickly, and rho beyond, switching to the 64-bit path for small
+/// cofactors. Numbers above 200 bits whose two largest factors both exceed ~2^50 can take very long; use
+/// the overload with a token to bound the work.
 /// </summary>
 public static class PrimeFactorizer
 {

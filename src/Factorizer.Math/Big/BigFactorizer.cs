@@ -1,4 +1,5 @@
 using System.Numerics;
+using Factorizer.Math.Siqs;
 using Factorizer.Math.Wide;
 using Factorizer.Math.Word;
 
@@ -6,8 +7,8 @@ namespace Factorizer.Math.Big;
 
 /// <summary>
 /// Factorization of numbers of any size: trial division, then for each cofactor BPSW, a perfect-power check
-/// and Pollard-Brent rho (128-bit Montgomery below 2^128, BigInteger above). A cofactor that drops below
-/// 2^64 is handed to <see cref="WordFactorizer"/>.
+/// and a splitting method chosen by size (<see cref="FindFactor"/>: ECM, the quadratic sieve, rho). A cofactor
+/// that drops below 2^64 is handed to <see cref="WordFactorizer"/>.
 /// </summary>
 internal static class BigFactorizer
 {
@@ -18,6 +19,21 @@ internal static class BigFactorizer
     private const int TrialBoundBits = 12;
 
     private static readonly BigInteger TwoTo128 = BigInteger.One << 128;
+
+    /// <summary>Composites of at least this many bits go to the quadratic sieve after a short ECM pass.</summary>
+    private const int SieveFromBits = 100;
+
+    /// <summary>Composites of at least this many bits above 2^128 get a short rho run before the sieve.</summary>
+    private const int RhoBeforeSieveFromBits = 150;
+
+    /// <summary>The step budget of that rho run.</summary>
+    private const long RhoStepsBeforeSieve = 1 << 13;
+
+    /// <summary>
+    /// The last ECM level (of <see cref="Ecm128Plan.Levels"/>) tried before the sieve: 20 curves that catch most
+    /// factors up to ~30 bits for a sixth of the sieve's time on a 128-bit semiprime (levels to 3 cost it half).
+    /// </summary>
+    private const int EcmLevelsBeforeSieve = 1;
 
     /// <summary>
     /// Products of runs of consecutive trial primes, each below 2^64: one BigInteger remainder per run,
@@ -66,15 +82,49 @@ internal static class BigFactorizer
             }
             else
             {
-                BigInteger d = m < TwoTo128
-                    ? (BigInteger)PollardRho128.FindFactor((UInt128)m, cancellationToken)
-                    : PollardRhoBig.FindFactor(m, cancellationToken);
+                BigInteger d = FindFactor(m, cancellationToken);
                 pending.Push((d, multiplicity));
                 pending.Push((m / d, multiplicity));
             }
         }
         factors.Sort();
         return [.. factors];
+    }
+
+    /// <summary>
+    /// A nontrivial factor of odd composite m &gt; 2^64 that is not a perfect power, by size: ECM on 128-bit
+    /// Montgomery arithmetic finds small and medium factors fastest; a composite above
+    /// <see cref="SieveFromBits"/> that survives a short ECM pass likely has only large factors, which the
+    /// quadratic sieve finds in time that depends on m's size alone. Rho is the fallback where neither fits.
+    /// </summary>
+    private static BigInteger FindFactor(BigInteger m, CancellationToken cancellationToken)
+    {
+        long bits = m.GetBitLength();
+        bool sieveFits = bits >= SieveFromBits && bits <= QuadraticSieve.MaxBits;
+        if (m < TwoTo128)
+        {
+            var wide = (UInt128)m;
+            UInt128 d = Ecm128.FindFactor(wide, sieveFits ? EcmLevelsBeforeSieve : Ecm128Plan.Levels.Length - 1, cancellationToken);
+            if (d != 0)
+            {
+                return d;
+            }
+            if (!sieveFits)
+            {
+                return PollardRho128.FindFactor(wide, cancellationToken);
+            }
+        }
+        if (sieveFits && bits >= RhoBeforeSieveFromBits)
+        {
+            // The sieve takes seconds here, rho a few milliseconds to find any factor up to ~26 bits
+            // (the sieve's own factor base scan catches those below ~2^16).
+            BigInteger small = PollardRhoBig.FindSmallFactor(m, RhoStepsBeforeSieve, cancellationToken);
+            if (!small.IsZero)
+            {
+                return small;
+            }
+        }
+        return sieveFits ? QuadraticSieve.FindFactor(m, cancellationToken) : PollardRhoBig.FindFactor(m, cancellationToken);
     }
 
     /// <summary>Removes factors 2 and the odd primes below <see cref="TrialBound"/>, recording them; returns the cofactor.</summary>

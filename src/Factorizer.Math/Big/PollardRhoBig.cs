@@ -19,7 +19,7 @@ internal static class PollardRhoBig
     {
         for (int c = 1; ; c++)
         {
-            BigInteger d = Attempt(n, c, cancellationToken);
+            BigInteger d = Attempt(n, c, long.MaxValue, cancellationToken);
             if (d != n)
             {
                 return d;
@@ -27,8 +27,19 @@ internal static class PollardRhoBig
         }
     }
 
-    /// <summary>One rho run with step x -> x² + c; returns n when it fails.</summary>
-    private static BigInteger Attempt(BigInteger n, int c, CancellationToken cancellationToken)
+    /// <summary>
+    /// A nontrivial factor of odd composite <paramref name="n"/> found within about <paramref name="maxSteps"/>
+    /// steps (so factors up to about maxSteps² are likely found), or zero: a cheap look for small factors
+    /// before a method whose cost does not depend on them.
+    /// </summary>
+    public static BigInteger FindSmallFactor(BigInteger n, long maxSteps, CancellationToken cancellationToken)
+    {
+        BigInteger d = Attempt(n, 1, maxSteps, cancellationToken);
+        return d == n ? BigInteger.Zero : d;
+    }
+
+    /// <summary>One rho run with step x -> x² + c; returns n when it fails or passes <paramref name="maxSteps"/>.</summary>
+    private static BigInteger Attempt(BigInteger n, int c, long maxSteps, CancellationToken cancellationToken)
     {
         BigInteger y = 2;
         BigInteger x = y;
@@ -37,6 +48,10 @@ internal static class PollardRhoBig
         BigInteger g = BigInteger.One;
         for (long r = 1; g.IsOne; r <<= 1)
         {
+            if (r > maxSteps)
+            {
+                return n;
+            }
             x = y;
             for (long i = 0; i < r; i++)
             {

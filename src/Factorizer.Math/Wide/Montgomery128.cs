@@ -55,60 +55,105 @@ internal readonly struct Montgomery128
     public UInt128 FromMontgomery(UInt128 a) => Multiply(a, 1);
 
     /// <summary>
-    /// a·b·2^-128 mod N, i.e. the product of two Montgomery-form values: the 256-bit product in four
-    /// limbs, then two rounds of word-by-word REDC (each adds u·N with u chosen to zero the lowest limb).
-    /// Written on ulong limbs with UInt128 only as a carry helper, which the JIT compiles far better than
-    /// chains of UInt128 arithmetic. Every UInt128 sum below is x·y + z + w with x, y, z, w &lt; 2^64, so
-    /// it cannot overflow.
+    /// a·b·2^-128 mod N, i.e. the product of two Montgomery-form values, by CIOS on 64-bit limbs: for each limb
+    /// of a, add a_i·b, then add u·N with u chosen to zero the lowest limb and drop that limb. Written on ulong
+    /// limbs with explicit carries, which the JIT compiles far better (about 2.5x) than UInt128 arithmetic, and
+    /// ending in a mask select rather than a branch (the branch is unpredictable in ECM).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt128 Multiply(UInt128 a, UInt128 b)
     {
         ulong a0 = (ulong)a, a1 = (ulong)(a >> 64), b0 = (ulong)b, b1 = (ulong)(b >> 64);
+        ulong n0 = _n0, n1 = _n1;
 
-        // t3:t2:t1:t0 = a·b.
-        ulong t1 = System.Math.BigMul(a0, b0, out ulong t0);
-        UInt128 c = (UInt128)System.Math.BigMul(a0, b1) + t1;
-        t1 = (ulong)c;
-        ulong t2 = (ulong)(c >> 64);
-        c = (UInt128)System.Math.BigMul(a1, b0) + t1;
-        t1 = (ulong)c;
-        c = (UInt128)System.Math.BigMul(a1, b1) + t2 + (ulong)(c >> 64);
-        t2 = (ulong)c;
-        ulong t3 = (ulong)(c >> 64);
+        // t2:t1:t0 = a0·b.
+        ulong hi = System.Math.BigMul(a0, b0, out ulong t0);
+        ulong carry = hi;
+        hi = System.Math.BigMul(a0, b1, out ulong lo);
+        ulong t1 = lo + carry;
+        ulong t2 = hi + (t1 < lo ? 1UL : 0);
 
-        // Round 1: t += u·N with u = t0·k, which makes t0 zero; t4 catches the carry out of t3.
+        // t += u·N with u = t0·k (zeroes t0), then shift down one limb: t3 catches the top carry.
         ulong u = t0 * _k;
-        c = (UInt128)System.Math.BigMul(u, _n0) + t0;
-        c = (UInt128)System.Math.BigMul(u, _n1) + t1 + (ulong)(c >> 64);
-        t1 = (ulong)c;
-        c = (UInt128)t2 + (ulong)(c >> 64);
-        t2 = (ulong)c;
-        c = (UInt128)t3 + (ulong)(c >> 64);
-        t3 = (ulong)c;
-        ulong t4 = (ulong)(c >> 64);
+        hi = System.Math.BigMul(u, n0, out lo);
+        ulong s = t0 + lo;
+        carry = hi + (s < lo ? 1UL : 0);
+        hi = System.Math.BigMul(u, n1, out lo);
+        s = t1 + lo;
+        ulong carry2 = hi + (s < lo ? 1UL : 0);
+        t0 = s + carry;
+        carry2 += t0 < s ? 1UL : 0;
+        t1 = t2 + carry2;
+        ulong t3 = t1 < carry2 ? 1UL : 0;
 
-        // Round 2: the same one limb up, zeroing t1.
-        u = t1 * _k;
-        c = (UInt128)System.Math.BigMul(u, _n0) + t1;
-        c = (UInt128)System.Math.BigMul(u, _n1) + t2 + (ulong)(c >> 64);
-        t2 = (ulong)c;
-        c = (UInt128)t3 + (ulong)(c >> 64);
-        t3 = (ulong)c;
-        t4 += (ulong)(c >> 64);
+        // t += a1·b.
+        hi = System.Math.BigMul(a1, b0, out lo);
+        s = t0 + lo;
+        carry = hi + (s < lo ? 1UL : 0);
+        t0 = s;
+        hi = System.Math.BigMul(a1, b1, out lo);
+        s = t1 + lo;
+        carry2 = hi + (s < lo ? 1UL : 0);
+        s += carry;
+        carry2 += s < carry ? 1UL : 0;
+        t1 = s;
+        t2 = t3 + carry2;
+        ulong t4 = t2 < carry2 ? 1UL : 0; // only when N is within a hair of 2^128
 
-        // (a·b + U·N)/2^128 < 2N, which may need a 129th bit (t4): one conditional subtraction.
-        UInt128 result = new(t3, t2);
-        return t4 != 0 || result >= N ? result - N : result;
+        // The second reduction round, the same as the first.
+        u = t0 * _k;
+        hi = System.Math.BigMul(u, n0, out lo);
+        s = t0 + lo;
+        carry = hi + (s < lo ? 1UL : 0);
+        hi = System.Math.BigMul(u, n1, out lo);
+        s = t1 + lo;
+        carry2 = hi + (s < lo ? 1UL : 0);
+        t0 = s + carry;
+        carry2 += t0 < s ? 1UL : 0;
+        t1 = t2 + carry2;
+        t3 = (t1 < carry2 ? 1UL : 0) | t4;
+
+        // t = t3·2^128 + t1:t0 < 2N: subtract N unless t < N (a borrow out and no 129th bit).
+        ulong d0 = t0 - n0;
+        ulong borrow = t0 < n0 ? 1UL : 0;
+        ulong d1 = t1 - n1 - borrow;
+        ulong borrowOut = (t1 < n1) | ((t1 == n1) & (borrow != 0)) ? 1UL : 0;
+        ulong keep = 0 - (borrowOut & (t3 ^ 1));
+        return new UInt128((t1 & keep) | (d1 & ~keep), (t0 & keep) | (d0 & ~keep));
     }
 
-    /// <summary>(a + b) mod N.</summary>
+    /// <summary>(a - b) mod N.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public UInt128 Subtract(UInt128 a, UInt128 b)
+    {
+        ulong a0 = (ulong)a, a1 = (ulong)(a >> 64), b0 = (ulong)b, b1 = (ulong)(b >> 64);
+        ulong d0 = a0 - b0;
+        ulong borrow = a0 < b0 ? 1UL : 0;
+        ulong d1 = a1 - b1 - borrow;
+        ulong borrowOut = (a1 < b1) | ((a1 == b1) & (borrow != 0)) ? 1UL : 0;
+        // Add N back when the difference went negative, selected by mask.
+        ulong mask = 0 - borrowOut;
+        ulong e0 = d0 + (_n0 & mask);
+        ulong carry = e0 < d0 ? 1UL : 0;
+        ulong e1 = d1 + (_n1 & mask) + carry;
+        return new UInt128(e1, e0);
+    }
+
+    /// <summary>(a + b) mod N, branch-free: the sum (possibly with a 129th bit), minus N unless it is below N.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt128 Add(UInt128 a, UInt128 b)
     {
-        UInt128 s = a + b;
-        // s < a means the sum wrapped past 2^128; it is then certainly >= N and wrapping back is right.
-        return s < a || s >= N ? s - N : s;
+        ulong a0 = (ulong)a, a1 = (ulong)(a >> 64), b0 = (ulong)b, b1 = (ulong)(b >> 64);
+        ulong s0 = a0 + b0;
+        ulong carry = s0 < a0 ? 1UL : 0;
+        ulong s1 = a1 + b1 + carry;
+        ulong top = (s1 < a1) | ((s1 == a1) & (carry != 0)) ? 1UL : 0;
+        ulong d0 = s0 - _n0;
+        ulong borrow = s0 < _n0 ? 1UL : 0;
+        ulong d1 = s1 - _n1 - borrow;
+        ulong borrowOut = (s1 < _n1) | ((s1 == _n1) & (borrow != 0)) ? 1UL : 0;
+        ulong keep = 0 - (borrowOut & (top ^ 1));
+        return new UInt128((s1 & keep) | (d1 & ~keep), (s0 & keep) | (d0 & ~keep));
     }
 
     /// <summary>b^e for Montgomery-form <paramref name="b"/>, result in Montgomery form.</summary>

@@ -1,0 +1,185 @@
+using System.Numerics;
+
+namespace Factorizer.Math.Siqs;
+
+/// <summary>
+/// The primes the sieve works with: -1 (index 0, the sign), 2 (index 1), then the odd primes p for which
+/// k·N is a square mod p, with a square root of k·N mod p, log2 p for the sieve, and what the candidate
+/// check needs to test divisibility by a multiply. The multiplier k is chosen by the Knuth-Schroeppel
+/// function, which rewards a k·N that is a square modulo many small primes.
+/// </summary>
+internal sealed class FactorBase
+{
+    /// <summary>Index of the sign "prime" -1.</summary>
+    public const int SignIndex = 0;
+
+    /// <summary>Index of the prime 2.</summary>
+    public const int TwoIndex = 1;
+
+    /// <summary>Square-free multipliers Knuth-Schroeppel chooses from.</summary>
+    private static readonly uint[] Multipliers = [1, 2, 3, 5, 6, 7, 10, 11, 13, 14, 15, 17, 19, 21, 22, 23, 26, 29, 30, 31, 33, 34, 35, 37, 38, 39, 41, 42, 43, 46, 47, 51, 53, 55, 57, 58, 59, 61, 62, 65, 66, 67, 69, 70, 71, 73];
+
+    private FactorBase(uint multiplier, BigInteger kn, uint[] primes, uint[] roots)
+    {
+        Multiplier = multiplier;
+        KN = kn;
+        Primes = primes;
+        Roots = roots;
+        Logs = new byte[primes.Length];
+        Inverses = new ulong[primes.Length];
+        Limits = new ulong[primes.Length];
+        WideInverses = new UInt128[primes.Length];
+        WideLimits = new UInt128[primes.Length];
+        for (int i = TwoIndex; i < primes.Length; i++)
+        {
+            Logs[i] = (byte)System.Math.Round(System.Math.Log2(primes[i]));
+            if ((primes[i] & 1) != 0)
+            {
+                Inverses[i] = SmallPrimes.InverseMod64(primes[i]);
+                Limits[i] = ulong.MaxValue / primes[i];
+                UInt128 wide = primes[i];
+                for (int j = 0; j < 7; j++)
+                {
+                    wide *= 2 - (primes[i] * wide);
+                }
+                WideInverses[i] = wide;
+                WideLimits[i] = UInt128.MaxValue / primes[i];
+            }
+        }
+    }
+
+    /// <summary>The multiplier k.</summary>
+    public uint Multiplier { get; }
+
+    /// <summary>k·N, the number whose square roots the sieve looks for.</summary>
+    public BigInteger KN { get; }
+
+    /// <summary>The primes, with 1 at <see cref="SignIndex"/> standing for -1.</summary>
+    public uint[] Primes { get; }
+
+    /// <summary>A square root of k·N modulo each odd prime (0 where the prime divides k).</summary>
+    public uint[] Roots { get; }
+
+    /// <summary>round(log2 p): what a hit adds to a sieve cell.</summary>
+    public byte[] Logs { get; }
+
+    /// <summary>p^-1 mod 2^64 for odd p: d is divisible by p exactly when d·p^-1 mod 2^64 &lt;= <see cref="Limits"/>.</summary>
+    public ulong[] Inverses { get; }
+
+    /// <summary>(2^64 - 1) / p for odd p.</summary>
+    public ulong[] Limits { get; }
+
+    /// <summary>p^-1 mod 2^128 for odd p: v·p^-1 mod 2^128 is v/p when p divides v, and at most <see cref="WideLimits"/> exactly then.</summary>
+    public UInt128[] WideInverses { get; }
+
+    /// <summary>(2^128 - 1) / p for odd p.</summary>
+    public UInt128[] WideLimits { get; }
+
+    /// <summary>The largest prime in the base.</summary>
+    public uint LargestPrime => Primes[^1];
+
+    /// <summary>
+    /// Builds a base of <paramref name="size"/> primes for odd <paramref name="n"/>; returns null and a
+    /// factor of n in <paramref name="factor"/> when one of the primes examined divides n.
+    /// </summary>
+    public static FactorBase? Create(BigInteger n, int size, out uint factor)
+    {
+        factor = 0;
+        uint k = ChooseMultiplier(n);
+        BigInteger kn = k * n;
+        var primes = new List<uint>(size) { 1, 2 };
+        var roots = new List<uint>(size) { 0, 1 };
+        for (uint p = 3; primes.Count < size; p += 2)
+        {
+            if (!IsSmallPrime(p))
+            {
+                continue;
+            }
+            uint nModP = (uint)(n % p);
+            if (nModP == 0)
+            {
+                factor = p;
+                return null;
+            }
+            uint knModP = (uint)((ulong)nModP * (k % p) % p);
+            if (knModP == 0)
+            {
+                primes.Add(p);
+                roots.Add(0);
+            }
+            else if (ModularWord.Legendre(knModP, p) == 1)
+            {
+                primes.Add(p);
+                roots.Add(ModularWord.SquareRoot(knModP, p));
+            }
+        }
+        return new FactorBase(k, kn, [.. primes], [.. roots]);
+    }
+
+    /// <summary>Knuth-Schroeppel: the expected log contribution of small primes to a sieve value, minus ½ log k.</summary>
+    private static uint ChooseMultiplier(BigInteger n)
+    {
+        uint best = 1;
+        double bestScore = double.MinValue;
+        uint nMod8 = (uint)(n % 8);
+        var nModP = new Dictionary<uint, uint>();
+        foreach (uint k in Multipliers)
+        {
+            double score = -0.5 * System.Math.Log(k);
+            switch (k * nMod8 % 8)
+            {
+                case 1:
+                    score += 2 * System.Math.Log(2);
+                    break;
+                case 5:
+                    score += System.Math.Log(2);
+                    break;
+                case 3:
+                case 7:
+                    score += 0.5 * System.Math.Log(2);
+                    break;
+                default:
+                    break;
+            }
+            for (uint p = 3; p < 300; p += 2)
+            {
+                if (!IsSmallPrime(p))
+                {
+                    continue;
+                }
+                if (!nModP.TryGetValue(p, out uint r))
+                {
+                    r = (uint)(n % p);
+                    nModP[p] = r;
+                }
+                uint knModP = (uint)((ulong)r * k % p);
+                if (knModP == 0)
+                {
+                    score += System.Math.Log(p) / p;
+                }
+                else if (ModularWord.Legendre(knModP, p) == 1)
+                {
+                    score += 2 * System.Math.Log(p) / (p - 1);
+                }
+            }
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static bool IsSmallPrime(uint p)
+    {
+        for (uint d = 3; d * d <= p; d += 2)
+        {
+            if (p % d == 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,418 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Factorizer.Math.Siqs;
+
+/// <summary>
+/// The sieving half of SIQS. For each A = q1·…·qs (factor base primes chosen so that A ≈ √(2kN)/M), the
+/// 2^(s-1) polynomials g(x) = ((Ax + B)² - kN)/A, B = ±B1 ± … ± Bs, are visited in Gray-code order so each
+/// switch moves every root by one precomputed addition. Each polynomial is sieved over x in [-M, M) with
+/// byte logarithms (primes below <see cref="SmallPrimeCut"/> skipped: the small-prime variation), and the
+/// cells that pass the threshold are checked by dividing g(x) by the primes whose roots they hit.
+/// </summary>
+internal sealed class PolynomialSieve
+{
+    /// <summary>Primes below this are not sieved (they hit often and add little); the threshold allows for them.</summary>
+    private const uint SmallPrimeCut = 100;
+
+    /// <summary>Bits below log2(max |g|) - log2(large prime bound) that a cell may fall short and still be checked (tuned).</summary>
+    private const double ThresholdSlack = 13;
+
+    private readonly FactorBase _base;
+    private readonly int _halfWidth;
+    private readonly ulong _largePrimeBound;
+    private readonly byte _initialCell;
+    private readonly int _firstSieved;
+    private readonly Random _random;
+    private readonly HashSet<BigInteger> _usedA = [];
+
+    // Per-prime state (indexed like the factor base): current sieve roots in [0, p) as offsets from -M,
+    // A^-1 mod p, and whether the prime is left out of sieving (it divides A or k).
+    private readonly int[] _root1, _root2, _aInverse;
+    private readonly bool[] _special;
+    private readonly byte[] _sieve;
+    private readonly List<int> _factors = new(64);
+
+    // A's primes and the 2^(s-1) polynomial family of the current A.
+    private readonly double _logTarget;
+    private int[] _qCandidates;
+    private int _s;
+    private int[] _qIndices = [];
+    private BigInteger _a;
+    private BigInteger[] _bTerms = [];
+    private int[][] _rootSteps = [];
+    private uint[] _bModP = [];
+    private int[] _specialIndices = [];
+
+    public PolynomialSieve(FactorBase factorBase, SiqsParameters parameters, int seed)
+    {
+        _base = factorBase;
+        _halfWidth = parameters.HalfWidth;
+        _random = new Random(seed);
+        int size = factorBase.Primes.Length;
+        _root1 = new int[size];
+        _root2 = new int[size];
+        _aInverse = new int[size];
+        _special = new bool[size];
+        _sieve = new byte[2 * _halfWidth];
+        _largePrimeBound = (ulong)factorBase.LargestPrime * (ulong)parameters.LargePrimeMultiplier;
+        _firstSieved = Array.FindIndex(factorBase.Primes, p => p >= SmallPrimeCut);
+
+        // |g(x)| is at most about M·√(kN/2); a cell is a candidate when its logs reach that, less what a
+        // large prime and the unsieved small primes leave out.
+        double logMax = System.Math.Log2(_halfWidth) + (BigInteger.Log(factorBase.KN, 2) / 2) - 0.5;
+        int threshold = (int)(logMax - System.Math.Log2(_largePrimeBound) - ThresholdSlack);
+        _initialCell = (byte)(128 - threshold);
+
+        _logTarget = (BigInteger.Log(2 * factorBase.KN) / 2) - System.Math.Log(_halfWidth);
+        _qCandidates = ChooseQRange();
+    }
+
+    /// <summary>Sieves every polynomial of one new A, adding what it finds to <paramref name="relations"/>.</summary>
+    public void SieveNextFamily(RelationSet relations, CancellationToken cancellationToken)
+    {
+        NewA();
+        int polynomials = 1 << (_s - 1);
+        var signs = new int[_s];
+        Array.Fill(signs, 1);
+        BigInteger b = BigInteger.Zero;
+        foreach (BigInteger term in _bTerms)
+        {
+            b += term;
+        }
+        InitialRoots();
+        for (int i = 0; ; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SievePolynomial(b, relations);
+            if (i + 1 >= polynomials)
+            {
+                break;
+            }
+            // Gray code: polynomial i+1 differs from i in the sign of B_l, l = trailing zeros of i+1.
+            int l = BitOperations.TrailingZeroCount(i + 1);
+            int[] step = _rootSteps[l];
+            if (signs[l] > 0)
+            {
+                b -= 2 * _bTerms[l];
+                ShiftRoots(step, add: true);
+            }
+            else
+            {
+                b += 2 * _bTerms[l];
+                ShiftRoots(step, add: false);
+            }
+            signs[l] = -signs[l];
+        }
+    }
+
+    /// <summary>Factor base indices from which A's primes are drawn, and s, the number of them.</summary>
+    private int[] ChooseQRange()
+    {
+        uint[] primes = _base.Primes;
+        for (_s = 2; ; _s++)
+        {
+            double ideal = System.Math.Exp(_logTarget / _s);
+            int[] pool = [.. Enumerable.Range(_firstSieved, primes.Length - _firstSieved)
+                .Where(i => primes[i] >= ideal / 2 && primes[i] <= ideal * 2 && _base.Roots[i] != 0)];
+            if (pool.Length >= 2 * _s + 4)
+            {
+                return pool;
+            }
+            if (ideal < primes[_firstSieved] || _s > 20)
+            {
+                // A tiny n: take any sieved primes and accept an A off target.
+                return [.. Enumerable.Range(_firstSieved, primes.Length - _firstSieved).Where(i => _base.Roots[i] != 0)];
+            }
+        }
+    }
+
+    /// <summary>Draws a fresh A near the target from s factor base primes and prepares its B terms and per-prime data.</summary>
+    private void NewA()
+    {
+        uint[] primes = _base.Primes;
+        var chosen = new List<int>(_s);
+        BigInteger a;
+        int attempts = 0;
+        do
+        {
+            if (++attempts == 100)
+            {
+                // The pool near the ideal size has run out of fresh products: draw from every sieved prime.
+                _qCandidates = [.. Enumerable.Range(_firstSieved, primes.Length - _firstSieved).Where(i => _base.Roots[i] != 0)];
+            }
+            chosen.Clear();
+            double logA = 0;
+            while (chosen.Count < _s - 1)
+            {
+                int index = _qCandidates[_random.Next(_qCandidates.Length)];
+                if (!chosen.Contains(index))
+                {
+                    chosen.Add(index);
+                    logA += System.Math.Log(primes[index]);
+                }
+            }
+            // The last prime brings A as close to the target as the pool allows.
+            double want = _logTarget - logA;
+            int best = -1;
+            double bestDistance = double.MaxValue;
+            foreach (int index in _qCandidates)
+            {
+                double distance = System.Math.Abs(System.Math.Log(primes[index]) - want);
+                if (distance < bestDistance && !chosen.Contains(index))
+                {
+                    best = index;
+                    bestDistance = distance;
+                }
+            }
+            chosen.Add(best);
+            a = BigInteger.One;
+            foreach (int index in chosen)
+            {
+                a *= primes[index];
+            }
+        }
+        while (!_usedA.Add(a));
+
+        _a = a;
+        _qIndices = [.. chosen];
+        Array.Clear(_special);
+        foreach (int index in _qIndices)
+        {
+            _special[index] = true;
+        }
+        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        {
+            if (_base.Roots[i] == 0)
+            {
+                _special[i] = true; // divides k: one root only, found by direct division instead
+            }
+        }
+        _specialIndices = [.. Enumerable.Range(0, primes.Length).Where(i => _special[i])];
+
+        // B_l = (A/q_l)·γ_l with γ_l = √(kN)·(A/q_l)^-1 mod q_l, so that B = ΣB_l has B² ≡ kN (mod A).
+        _bTerms = new BigInteger[_s];
+        for (int l = 0; l < _s; l++)
+        {
+            uint q = primes[_qIndices[l]];
+            BigInteger aOverQ = a / q;
+            ulong gamma = (ulong)_base.Roots[_qIndices[l]] * ModularWord.Inverse((uint)(aOverQ % q), q) % q;
+            if (gamma > q / 2)
+            {
+                gamma = q - gamma;
+            }
+            _bTerms[l] = aOverQ * gamma;
+        }
+
+        // Per prime: A^-1 mod p and the root steps 2·B_l·A^-1 mod p of the Gray-code walk.
+        if (_rootSteps.Length != _s)
+        {
+            _rootSteps = new int[_s][];
+            for (int l = 0; l < _s; l++)
+            {
+                _rootSteps[l] = new int[primes.Length];
+            }
+            _bModP = new uint[primes.Length];
+        }
+        // Word arithmetic only: A mod p and B_l mod p are products of the q's and γ's mod p.
+        var gammas = new ulong[_s];
+        for (int l = 0; l < _s; l++)
+        {
+            gammas[l] = (ulong)(_bTerms[l] / (a / primes[_qIndices[l]]));
+        }
+        Span<ulong> qModP = stackalloc ulong[_s];
+        Span<ulong> suffix = stackalloc ulong[_s + 1];
+        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        {
+            if (_special[i])
+            {
+                continue;
+            }
+            uint p = primes[i];
+            // Prefix and suffix products of the q's mod p give every A/q_l mod p without inverses.
+            suffix[_s] = 1;
+            for (int l = _s - 1; l >= 0; l--)
+            {
+                qModP[l] = primes[_qIndices[l]] % p;
+                suffix[l] = suffix[l + 1] * qModP[l] % p;
+            }
+            uint aInverse = ModularWord.Inverse((uint)suffix[0], p);
+            _aInverse[i] = (int)aInverse;
+            ulong bSum = 0, prefix = 1;
+            for (int l = 0; l < _s; l++)
+            {
+                // B_l = (A/q_l)·γ_l.
+                ulong bl = prefix * suffix[l + 1] % p * (gammas[l] % p) % p;
+                prefix = prefix * qModP[l] % p;
+                bSum += bl;
+                _rootSteps[l][i] = (int)(2 * bl * aInverse % p);
+            }
+            _bModP[i] = (uint)(bSum % p);
+        }
+    }
+
+    /// <summary>Roots of g(x) ≡ 0 (mod p) for the first B: x = A^-1(±√kN - B), as offsets from -M.</summary>
+    private void InitialRoots()
+    {
+        uint[] primes = _base.Primes;
+        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        {
+            if (_special[i])
+            {
+                continue;
+            }
+            uint p = primes[i];
+            ulong bModP = _bModP[i];
+            ulong t = _base.Roots[i];
+            ulong aInverse = (ulong)_aInverse[i];
+            ulong shift = (ulong)_halfWidth % p;
+            _root1[i] = (int)((((t + p - bModP) % p * aInverse) + shift) % p);
+            _root2[i] = (int)(((((2 * (ulong)p) - t - bModP) % p * aInverse) + shift) % p);
+        }
+    }
+
+    /// <summary>Moves every root by ±step (mod p): the Gray-code switch to the next polynomial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ShiftRoots(int[] step, bool add)
+    {
+        uint[] primes = _base.Primes;
+        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        {
+            int p = (int)primes[i];
+            int d = add ? step[i] : p - step[i];
+            int r1 = _root1[i] + d, r2 = _root2[i] + d;
+            _root1[i] = r1 >= p ? r1 - p : r1;
+            _root2[i] = r2 >= p ? r2 - p : r2;
+        }
+    }
+
+    /// <summary>Sieves g(x) for x in [-M, M) and checks the cells that pass the threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SievePolynomial(BigInteger b, RelationSet relations)
+    {
+        byte[] sieve = _sieve;
+        Array.Fill(sieve, _initialCell);
+        uint[] primes = _base.Primes;
+        byte[] logs = _base.Logs;
+        int length = sieve.Length;
+        ref byte start = ref MemoryMarshal.GetArrayDataReference(sieve);
+        for (int i = _firstSieved; i < primes.Length; i++)
+        {
+            if (_special[i])
+            {
+                continue;
+            }
+            int p = (int)primes[i];
+            byte log = logs[i];
+            int r1 = _root1[i], r2 = _root2[i];
+            if (r1 > r2)
+            {
+                (r1, r2) = (r2, r1);
+            }
+            // Both progressions together while both are in range, then the stragglers.
+            int limit = length - p;
+            while (r2 < limit)
+            {
+                Unsafe.Add(ref start, r1) += log;
+                Unsafe.Add(ref start, r2) += log;
+                r1 += p;
+                r2 += p;
+            }
+            while (r1 < length)
+            {
+                Unsafe.Add(ref start, r1) += log;
+                r1 += p;
+            }
+            if (r2 < length && r2 != r1)
+            {
+                Unsafe.Add(ref start, r2) += log;
+            }
+        }
+
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(sieve);
+        Int128 c = 0, a = (Int128)_a, bWide = (Int128)b;
+        bool haveC = false;
+        for (int w = 0; w < words.Length; w++)
+        {
+            ulong bits = words[w] & 0x8080808080808080UL;
+            while (bits != 0)
+            {
+                int offset = (w * 8) + (BitOperations.TrailingZeroCount(bits) >> 3);
+                bits &= bits - 1;
+                if (!haveC)
+                {
+                    c = (Int128)((b * b - _base.KN) / _a);
+                    haveC = true;
+                }
+                CheckCandidate(offset, a, bWide, c, relations);
+            }
+        }
+    }
+
+    /// <summary>v with every factor p (base index i) divided out, each recorded in <paramref name="factors"/>.</summary>
+    private UInt128 DivideOut(UInt128 v, int i, List<int> factors)
+    {
+        UInt128 inverse = _base.WideInverses[i], limit = _base.WideLimits[i];
+        UInt128 quotient = v * inverse;
+        while (quotient <= limit)
+        {
+            v = quotient;
+            factors.Add(i);
+            quotient = v * inverse;
+        }
+        return v;
+    }
+
+    /// <summary>Divides g(x) at sieve offset <paramref name="offset"/> by the factor base; keeps it when what is left is 1 or one large prime.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CheckCandidate(int offset, Int128 a, Int128 b, Int128 c, RelationSet relations)
+    {
+        long x = offset - _halfWidth;
+        Int128 g = (((a * x) + (2 * b)) * x) + c;
+        List<int> factors = _factors;
+        factors.Clear();
+        if (g < 0)
+        {
+            factors.Add(FactorBase.SignIndex);
+            g = -g;
+        }
+        if (g == 0)
+        {
+            return;
+        }
+        var v = (UInt128)g;
+        factors.AddRange(_qIndices);
+        int twos = (int)UInt128.TrailingZeroCount(v);
+        v >>= twos;
+        for (int t = 0; t < twos; t++)
+        {
+            factors.Add(FactorBase.TwoIndex);
+        }
+        // p divides g(x) exactly when the offset is congruent to a root mod p, i.e. when p divides
+        // (offset - r1)(offset - r2) (below 2^36), tested by one multiply by p^-1 mod 2^64. Primes left out of
+        // sieving get stale roots here, which at worst flag a prime that then does not divide: harmless, as
+        // every flagged prime is divided exactly; they are tried by division afterwards.
+        int count = _base.Primes.Length;
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
+        ref ulong inverse = ref MemoryMarshal.GetArrayDataReference(_base.Inverses);
+        ref ulong limit = ref MemoryMarshal.GetArrayDataReference(_base.Limits);
+        for (int i = FactorBase.TwoIndex + 1; i < count; i++)
+        {
+            long product = (long)(offset - Unsafe.Add(ref root1, i)) * (offset - Unsafe.Add(ref root2, i));
+            if ((ulong)System.Math.Abs(product) * Unsafe.Add(ref inverse, i) <= Unsafe.Add(ref limit, i))
+            {
+                v = DivideOut(v, i, factors);
+            }
+        }
+        foreach (int i in _specialIndices)
+        {
+            v = DivideOut(v, i, factors);
+        }
+        if (v == 1 || v < _largePrimeBound)
+        {
+            relations.Add((BigInteger)((a * x) + b), [.. factors], (ulong)v);
+        }
+    }
+}

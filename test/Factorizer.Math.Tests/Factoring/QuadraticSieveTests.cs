@@ -1,0 +1,97 @@
+using System.Numerics;
+using Factorizer.Math.Siqs;
+
+namespace Factorizer.Math.Tests;
+
+/// <summary>The self-initialising quadratic sieve and its stages: factor base, GF(2) dependencies, the whole run.</summary>
+public class QuadraticSieveTests
+{
+    [Theory]
+    [InlineData(50, 1)]
+    [InlineData(56, 2)]
+    [InlineData(64, 3)]
+    public void FindFactor_BalancedSemiprime_ReturnsOneOfThePrimes(int bits, int seed)
+    {
+        var random = new Random(bits);
+        BigInteger p = TestNumbers.RandomPrime(random, bits), q = TestNumbers.RandomPrime(random, bits);
+        BigInteger d = QuadraticSieve.FindFactor(p * q, CancellationToken.None, seed);
+        Assert.True(d == p || d == q, $"SIQS returned {d} for {p} x {q}");
+    }
+
+    [Fact]
+    public void FindFactor_TwoTo128PlusOne_ReturnsAFactorOfTheFermatNumber()
+    {
+        BigInteger n = (BigInteger.One << 128) + 1;
+        BigInteger d = QuadraticSieve.FindFactor(n, CancellationToken.None);
+        Assert.Contains(d, new BigInteger[] { 59_649_589_127_497_217, BigInteger.Parse("5704689200685129054721", System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    [Fact]
+    public void FindFactor_ThreePrimes_ReturnsAProperDivisor()
+    {
+        var random = new Random(3);
+        BigInteger n = (BigInteger)TestNumbers.RandomPrime(random, 40) * TestNumbers.RandomPrime(random, 40) * TestNumbers.RandomPrime(random, 40);
+        BigInteger d = QuadraticSieve.FindFactor(n, CancellationToken.None);
+        Assert.True(d > 1 && d < n && (n % d).IsZero);
+    }
+
+    [Fact]
+    public void FindFactor_CancelledToken_Throws()
+    {
+        BigInteger n = (BigInteger)18_446_744_073_709_551_557UL * 18_446_744_073_709_551_533UL;
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => QuadraticSieve.FindFactor(n, cts.Token));
+    }
+
+    [Fact]
+    public void FactorBase_Primes_HaveKNAsQuadraticResidueWithCorrectRoots()
+    {
+        BigInteger n = (BigInteger)4_294_967_291UL * 4_294_967_279UL * 4_294_967_231UL;
+        FactorBase? factorBase = FactorBase.Create(n, 200, out _);
+        Assert.NotNull(factorBase);
+        Assert.Equal(200, factorBase.Primes.Length);
+        for (int i = FactorBase.TwoIndex + 1; i < factorBase.Primes.Length; i++)
+        {
+            uint p = factorBase.Primes[i];
+            Assert.True(TestNumbers.ReferencePrime(p));
+            BigInteger r = factorBase.Roots[i];
+            Assert.Equal(factorBase.KN % p, r * r % p);
+        }
+    }
+
+    [Fact]
+    public void FactorBase_PrimeDividingN_IsReturnedAsAFactor()
+    {
+        BigInteger n = (BigInteger)5_003 * 18_446_744_073_709_551_557UL * 4_294_967_291UL;
+        Assert.Null(FactorBase.Create(n, 1000, out uint factor));
+        Assert.Equal(5_003U, factor);
+    }
+
+    [Fact]
+    public void Gf2Solver_Dependencies_CombineToEvenExponents()
+    {
+        var random = new Random(2);
+        const int columns = 70;
+        var relations = new List<Relation>();
+        for (int r = 0; r < columns + 10; r++)
+        {
+            relations.Add(new Relation(BigInteger.One, [.. Enumerable.Range(0, 6).Select(_ => random.Next(columns))], BigInteger.One));
+        }
+        List<int[]> dependencies = Gf2Solver.Dependencies(relations, columns, CancellationToken.None);
+        Assert.True(dependencies.Count >= 10);
+        foreach (int[] dependency in dependencies)
+        {
+            Assert.NotEmpty(dependency);
+            var parity = new int[columns];
+            foreach (int r in dependency)
+            {
+                foreach (int f in relations[r].Factors)
+                {
+                    parity[f] ^= 1;
+                }
+            }
+            Assert.All(parity, bit => Assert.Equal(0, bit));
+        }
+    }
+}
