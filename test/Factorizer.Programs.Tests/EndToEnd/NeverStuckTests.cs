@@ -14,8 +14,8 @@ public class NeverStuckTests
     [Fact]
     public async Task StoppedWorker_LosesItsLease_AndAnotherWorkerFinishesTheRun()
     {
-        // Numbers of a few hundred ms each, one a chunk: a stopped worker is all but surely holding one.
-        string input = TestNumbers.SemiprimeInput(TestNumbers.Semiprimes80.Length);
+        // Numbers of about half a second each, one a chunk: a stopped worker is all but surely holding one.
+        string input = TestNumbers.SlowSemiprimeInput;
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("in.txt"), input);
         await using ChildProcess server = TestPrograms.StartLocalServer("--input", dir.File("in.txt"), "--chunk-size", "1", "--ttr", "2", "--progress-interval", "0.1");
@@ -31,7 +31,7 @@ public class NeverStuckTests
         {
             ProcessResult served = await server.WaitAsync(TestPrograms.RunTimeout);
             Assert.True(served.ExitCode == 0, served.ToString());
-            Assert.Equal(await GnuFactor.RunAsync(input), served.StdOut);
+            Assert.Equal(TestNumbers.SlowSemiprimeOutput, served.StdOut);
             Assert.Contains("ran past its time-to-run", served.StdErr, StringComparison.Ordinal);
         }
         finally
@@ -87,7 +87,7 @@ public class NeverStuckTests
     [Fact]
     public async Task HardNumber_WithNumberTimeout_IsGivenUpNamedAndExitsOne()
     {
-        (string input, string easy) = HardInput();
+        (string input, string easy) = HardInput(TestNumbers.Intractable);
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("in.txt"), input);
 
@@ -97,7 +97,7 @@ public class NeverStuckTests
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal(await GnuFactor.RunAsync(easy), result.StdOut); // every line but the hard one
-        Assert.Contains($"GAVE UP {TestNumbers.Hard}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"GAVE UP {TestNumbers.Intractable}", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -135,11 +135,11 @@ public class NeverStuckTests
     }
 
     /// <summary>Easy numbers with the hard one in the middle; returns the input and the input without it.</summary>
-    private static (string Input, string Easy) HardInput()
+    private static (string Input, string Easy) HardInput(string hard = TestNumbers.Hard)
     {
         string[] before = [.. TestPrograms.SeedNumbers(23).Select(n => n.ToString(CultureInfo.InvariantCulture))];
         string[] after = [.. Enumerable.Range(1, 40).Select(i => (i * 1_000_003L).ToString(CultureInfo.InvariantCulture))];
-        string input = string.Join("\n", [.. before, TestNumbers.Hard, .. after]) + "\n";
+        string input = string.Join("\n", [.. before, hard, .. after]) + "\n";
         string easy = string.Join("\n", [.. before, .. after]) + "\n";
         return (input, easy);
     }
