@@ -63,10 +63,10 @@ def cpu_model():
 
 
 def goal_met(goal, ratio):
-    """'>= 3x' with ratio 3.2 -> 'yes'; anything unparsable or without a ratio -> ''."""
+    """'>= 3x' (or 'within 2x (ratio >= 0.5)') with ratio 3.2 -> 'yes'; no bound or no ratio -> ''."""
     if ratio is None or not goal:
         return ''
-    m = re.match(r'\s*(>=|<=)\s*([0-9.]+)\s*x?\s*$', goal)
+    m = re.search(r'(>=|<=)\s*([0-9.]+)', goal)
     if not m:
         return ''
     bound = float(m.group(2))
@@ -159,6 +159,8 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w', encoding='utf-8') as f:
         f.write(text)
+    with open(os.path.splitext(args.out)[0] + '.json', 'w', encoding='utf-8') as f:
+        json.dump(rows, f, indent=1)
     print(f'written to {os.path.relpath(args.out, ROOT)}')
     return 0
 
