@@ -58,6 +58,11 @@ public sealed class InputNumberReader
                 break;
             }
         }
+        if (TryReadShortNumber(b, out long value))
+        {
+            number = value;
+            return true;
+        }
         ulong small = 0;
         bool overflow = false;
         List<byte> digits = _token;
@@ -107,6 +112,40 @@ public sealed class InputNumberReader
                 $"is too long ({length} characters; a number may have at most {MaxTokenLength} digits)");
         }
         number = overflow ? (object)BigInteger.Parse(System.Text.Encoding.ASCII.GetString([.. digits]), System.Globalization.CultureInfo.InvariantCulture) : (long)small;
+        return true;
+    }
+
+    /// <summary>
+    /// The common case without the per-byte bookkeeping of the general path: a token of at most 18
+    /// digits (so below 2^63) that ends inside the buffer. <paramref name="first"/> is the token's first
+    /// byte, already taken; on false nothing more has been taken and the general path reads the token.
+    /// </summary>
+    private bool TryReadShortNumber(int first, out long value)
+    {
+        value = 0;
+        if (first is < '0' or > '9')
+        {
+            return false;
+        }
+        ulong n = (ulong)(first - '0');
+        int end = System.Math.Min(_length, _position + 17); // 17 more digits at most
+        int i = _position;
+        for (; i < end; i++)
+        {
+            int digit = _buffer[i] - '0';
+            if ((uint)digit > 9)
+            {
+                break;
+            }
+            n = n * 10 + (ulong)digit;
+        }
+        // It ends here only if a whitespace byte follows inside the buffer (not a digit, a sign, a letter or the buffer's end).
+        if (i == _length || !IsSpace(_buffer[i]))
+        {
+            return false;
+        }
+        _position = i; // the whitespace (a newline too) is read on the next call, which counts the line
+        value = (long)n;
         return true;
     }
 

@@ -65,6 +65,30 @@ public class InputNumberReaderTests
     }
 
     [Theory]
+    [InlineData("7\n", 7L)]
+    [InlineData("999999999999999999 ", 999_999_999_999_999_999L)] // 18 digits: the short path's longest
+    [InlineData("9223372036854775807\n", long.MaxValue)] // 19 digits: the general path
+    [InlineData("000000000000000000000042\n", 42L)]
+    public void TryRead_TokensEndedByWhitespace_AreLongs(string text, long expected)
+    {
+        object n = Assert.Single(ReadAll(text));
+        Assert.IsType<long>(n);
+        Assert.Equal(expected, n);
+    }
+
+    [Theory]
+    [InlineData("1 2\n12a\n", "12a", 2)]
+    [InlineData("1e3\n", "1e3", 1)]
+    [InlineData("12345678901234567x 5\n", "12345678901234567x", 1)]
+    [InlineData("5+\n", "5+", 1)]
+    public void TryRead_DigitsThenJunkBeforeWhitespace_IsABadToken(string text, string token, long line)
+    {
+        var e = Fails(text);
+        Assert.Equal(token, e.Token);
+        Assert.Equal(line, e.LineNumber);
+    }
+
+    [Theory]
     [InlineData("9223372036854775808")]
     [InlineData("18446744073709551615")]
     [InlineData("18446744073709551616")]
