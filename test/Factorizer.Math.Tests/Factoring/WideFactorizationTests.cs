@@ -21,6 +21,7 @@ public class WideFactorizationTests
 
     [Theory]
     [InlineData(40)]
+    [InlineData(45)]
     [InlineData(48)]
     [InlineData(52)]
     [InlineData(58)]
@@ -39,7 +40,7 @@ public class WideFactorizationTests
     public void Factor_ProductsOfThreeAndFourLargePrimes_ReturnAll()
     {
         var random = new Random(34);
-        foreach ((int bits, int count) in new[] { (45, 3), (50, 3), (36, 4), (44, 4) })
+        foreach ((int bits, int count) in new[] { (30, 3), (32, 3), (45, 3), (50, 3), (36, 4), (44, 4) })
         {
             BigInteger[] primes = [.. Enumerable.Range(0, count).Select(_ => (BigInteger)TestNumbers.RandomPrime(random, bits)).Order()];
             BigInteger n = primes.Aggregate(BigInteger.One, (a, b) => a * b);
