@@ -82,6 +82,16 @@ internal static class PyErrors
         _ => value.GetType().Name,
     };
 
+    /// <summary>Index <paramref name="i"/> of a sequence of <paramref name="count"/> items, negative counting from the end, as Python resolves it.</summary>
+    public static int ItemIndex(long i, int count, string outOfRange)
+    {
+        if (i < 0)
+        {
+            i += count;
+        }
+        return i >= 0 && i < count ? (int)i : throw IndexError(outOfRange);
+    }
+
     /// <summary>A Python int that fits a long (bool counts, as in Python).</summary>
     public static long Int(object? value, string what) => value switch
     {

@@ -9,7 +9,7 @@ namespace Factorizer.Managers.Shared;
 /// (TypeError, OverflowError). An index may be a slice: reading one answers an <c>array.array</c>; assigning one
 /// takes an <c>array.array</c> of the same typecode, as CPython's does, and (more lenient) a list or tuple too.
 /// </summary>
-public sealed class SharedArray : ISharedObject
+public sealed class SharedArray : LockedSharedObject
 {
     private static readonly string[] Methods = ["__getitem__", "__len__", "__setitem__"];
 
@@ -29,35 +29,16 @@ public sealed class SharedArray : ISharedObject
     public string TypeCode => _typeCode.Code;
 
     /// <summary>A copy of the items (long, BigInteger for large unsigned, double, or one-character strings).</summary>
-    public List<object?> Snapshot()
-    {
-        lock (_items)
-        {
-            return [.. _items];
-        }
-    }
+    public List<object?> Snapshot() => Read(() => new List<object?>(_items));
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ExposedMethods => Methods;
+    public override IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <inheritdoc/>
-    public bool TryCopyValue(out object? value)
-    {
-        value = _typeCode.ToPickle(Snapshot());
-        return true;
-    }
+    protected override object? CopyValue() => _typeCode.ToPickle(_items);
 
     /// <inheritdoc/>
-    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        lock (_items)
-        {
-            return ValueTask.FromResult(Invoke(call));
-        }
-    }
-
-    private object? Invoke(SharedCall call)
+    protected override object? Invoke(SharedCall call)
     {
         switch (call.Method)
         {
@@ -106,19 +87,12 @@ public sealed class SharedArray : ISharedObject
             : throw PythonErrorException.TypeError($"can only assign array (not \"{PyErrors.TypeName(value)}\") to array slice");
     }
 
-    private int Index(object? value, string outOfRange)
-    {
-        long i = value is System.Numerics.BigInteger ? long.MaxValue : PyErrors.Int(value, "array indices");
-        if (i < 0)
-        {
-            i += _items.Count;
-        }
-        return i >= 0 && i < _items.Count ? (int)i : throw PyErrors.IndexError(outOfRange);
-    }
+    private int Index(object? value, string outOfRange) =>
+        PyErrors.ItemIndex(value is System.Numerics.BigInteger ? long.MaxValue : PyErrors.Int(value, "array indices"), _items.Count, outOfRange);
 
     public override string ToString()
     {
-        lock (_items)
+        lock (Gate)
         {
             return $"array('{_typeCode.Code}', {PyErrors.Repr(_items)})";
         }

@@ -8,7 +8,7 @@ namespace Factorizer.Managers.Shared;
 /// as Python compares them (<see cref="PyEqualityComparer"/>), insertion order kept. <c>keys</c>,
 /// <c>values</c> and <c>items</c> answer lists; <c>__iter__</c> answers an <c>Iterator</c> proxy over the keys (#PROXY).
 /// </summary>
-public sealed class SharedDict : ISharedObject
+public sealed class SharedDict : LockedSharedObject
 {
     private static readonly string[] Methods =
         ["__contains__", "__delitem__", "__getitem__", "__iter__", "__len__", "__setitem__", "clear", "copy", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values"];
@@ -28,38 +28,21 @@ public sealed class SharedDict : ISharedObject
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ExposedMethods => Methods;
+    public override IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <summary>A copy of the current entries, in order.</summary>
-    public Dictionary<object, object?> Snapshot()
-    {
-        lock (_items)
-        {
-            return new Dictionary<object, object?>(_items, PyEqualityComparer.Instance);
-        }
-    }
+    public Dictionary<object, object?> Snapshot() => Read(Copy);
 
     /// <inheritdoc/>
-    public bool TryCopyValue(out object? value)
-    {
-        value = Snapshot();
-        return true;
-    }
+    protected override object? CopyValue() => Copy();
+
+    private Dictionary<object, object?> Copy() => new(_items, PyEqualityComparer.Instance);
 
     /// <summary>Python's repr of the dict (what <c>str(proxy)</c> shows).</summary>
     public override string ToString() => PyErrors.Repr(Snapshot());
 
     /// <inheritdoc/>
-    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        lock (_items)
-        {
-            return ValueTask.FromResult(Invoke(call));
-        }
-    }
-
-    private object? Invoke(SharedCall call)
+    protected override object? Invoke(SharedCall call)
     {
         switch (call.Method)
         {
@@ -159,7 +142,7 @@ public sealed class SharedDict : ISharedObject
 
     private PythonErrorException? SizeChanged(int size)
     {
-        lock (_items)
+        lock (Gate)
         {
             return _items.Count == size ? null : PyErrors.RuntimeError("dictionary changed size during iteration");
         }

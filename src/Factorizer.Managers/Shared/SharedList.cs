@@ -8,7 +8,7 @@ namespace Factorizer.Managers.Shared;
 /// as Python compares them (<see cref="PyEqualityComparer"/>). Indexes are ints or slices (with steps, assignment and
 /// deletion); <c>sort</c> takes no <c>key</c> (Python code) and orders numbers, strs or bytes; <c>__reversed__</c> answers a list.
 /// </summary>
-public sealed class SharedList : ISharedObject
+public sealed class SharedList : LockedSharedObject
 {
     private static readonly string[] Methods =
         ["__add__", "__contains__", "__delitem__", "__getitem__", "__imul__", "__len__", "__mul__", "__reversed__", "__rmul__", "__setitem__",
@@ -36,38 +36,21 @@ public sealed class SharedList : ISharedObject
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ExposedMethods => Methods;
+    public override IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <summary>A copy of the current items.</summary>
-    public List<object?> Snapshot()
-    {
-        lock (_items)
-        {
-            return [.. _items];
-        }
-    }
+    public List<object?> Snapshot() => Read(Copy);
 
     /// <inheritdoc/>
-    public bool TryCopyValue(out object? value)
-    {
-        value = Snapshot();
-        return true;
-    }
+    protected override object? CopyValue() => Copy();
+
+    private List<object?> Copy() => [.. _items];
 
     /// <summary>Python's repr of the list (what <c>str(proxy)</c> shows).</summary>
     public override string ToString() => PyErrors.Repr(Snapshot());
 
     /// <inheritdoc/>
-    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        lock (_items)
-        {
-            return ValueTask.FromResult(Invoke(call));
-        }
-    }
-
-    private object? Invoke(SharedCall call)
+    protected override object? Invoke(SharedCall call)
     {
         switch (call.Method)
         {
@@ -195,15 +178,7 @@ public sealed class SharedList : ISharedObject
         }
     }
 
-    private int Index(object? value, string outOfRange)
-    {
-        long i = PyErrors.Int(value, "list indices");
-        if (i < 0)
-        {
-            i += _items.Count;
-        }
-        return i >= 0 && i < _items.Count ? (int)i : throw PyErrors.IndexError(outOfRange);
-    }
+    private int Index(object? value, string outOfRange) => PyErrors.ItemIndex(PyErrors.Int(value, "list indices"), _items.Count, outOfRange);
 
     private int Clamp(long i) => (int)(i < 0 ? Math.Max(0, i + _items.Count) : Math.Min(i, _items.Count));
 

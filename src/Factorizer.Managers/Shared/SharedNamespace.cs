@@ -7,7 +7,7 @@ namespace Factorizer.Managers.Shared;
 /// SyncManager's <c>Namespace</c> typeid: attributes as pickle values, served as NamespaceProxy calls them
 /// (<c>__getattribute__ __setattr__ __delattr__</c>).
 /// </summary>
-public sealed class SharedNamespace : ISharedObject
+public sealed class SharedNamespace : LockedSharedObject
 {
     private static readonly string[] Methods = ["__delattr__", "__getattribute__", "__setattr__"];
 
@@ -29,27 +29,20 @@ public sealed class SharedNamespace : ISharedObject
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ExposedMethods => Methods;
+    public override IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <summary>A copy of the attributes.</summary>
-    public Dictionary<string, object?> Snapshot()
-    {
-        lock (_attributes)
-        {
-            return new(_attributes, StringComparer.Ordinal);
-        }
-    }
+    public Dictionary<string, object?> Snapshot() => Read(() => new Dictionary<string, object?>(_attributes, StringComparer.Ordinal));
 
     /// <summary>A <c>multiprocessing.managers.Namespace</c> as CPython pickles one (NEWOBJ, then its <c>__dict__</c>).</summary>
-    public bool TryCopyValue(out object? value)
+    protected override object? CopyValue()
     {
         var state = new Dictionary<object, object?>(PyEqualityComparer.Instance);
-        foreach (KeyValuePair<string, object?> e in Snapshot())
+        foreach (KeyValuePair<string, object?> e in _attributes)
         {
             state[e.Key] = e.Value;
         }
-        value = new PyObject(new PyGlobal("multiprocessing.managers", "Namespace"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
-        return true;
+        return new PyObject(new PyGlobal("multiprocessing.managers", "Namespace"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
     }
 
     /// <summary>Python's repr: <c>Namespace(x=1, y='two')</c>, public names sorted.</summary>
@@ -57,16 +50,7 @@ public sealed class SharedNamespace : ISharedObject
         "Namespace(" + string.Join(", ", Snapshot().Where(e => !e.Key.StartsWith('_')).Select(e => $"{e.Key}={PyErrors.Repr(e.Value)}").Order(StringComparer.Ordinal)) + ")";
 
     /// <inheritdoc/>
-    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        lock (_attributes)
-        {
-            return ValueTask.FromResult(Invoke(call));
-        }
-    }
-
-    private object? Invoke(SharedCall call)
+    protected override object? Invoke(SharedCall call)
     {
         switch (call.Method)
         {

@@ -8,11 +8,10 @@ namespace Factorizer.Managers.Shared;
 /// ValueProxy's <c>get</c> and <c>set</c> (its <c>value</c> property uses them). As in CPython, the typecode is
 /// kept but not enforced.
 /// </summary>
-public sealed class SharedValue : ISharedObject
+public sealed class SharedValue : LockedSharedObject
 {
     private static readonly string[] Methods = ["get", "set"];
 
-    private readonly Lock _gate = new();
     private object? _value;
 
     /// <summary>Makes a value from <c>Value(typecode, value, lock=True)</c>'s arguments.</summary>
@@ -30,50 +29,35 @@ public sealed class SharedValue : ISharedObject
     public object? TypeCode { get; }
 
     /// <summary>The current value.</summary>
-    public object? Value
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _value;
-            }
-        }
-    }
+    public object? Value => Read(() => _value);
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ExposedMethods => Methods;
+    public override IReadOnlyList<string> ExposedMethods => Methods;
 
     /// <summary>A <c>multiprocessing.managers.Value</c> as CPython pickles one (NEWOBJ, then its <c>__dict__</c>).</summary>
-    public bool TryCopyValue(out object? value)
+    protected override object? CopyValue()
     {
         var state = new Dictionary<object, object?>(PyEqualityComparer.Instance);
         state["_typecode"] = TypeCode;
-        state["_value"] = Value;
-        value = new PyObject(new PyGlobal("multiprocessing.managers", "Value"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
-        return true;
+        state["_value"] = _value;
+        return new PyObject(new PyGlobal("multiprocessing.managers", "Value"), PyObjectCall.NewObj, PyTuple.Empty).WithState(state);
     }
 
     /// <summary>Python's repr: <c>Value('i', 5)</c>.</summary>
     public override string ToString() => $"Value({PyErrors.Repr(TypeCode)}, {PyErrors.Repr(Value)})";
 
     /// <inheritdoc/>
-    public ValueTask<object?> InvokeAsync(SharedCall call, CancellationToken cancellationToken)
+    protected override object? Invoke(SharedCall call)
     {
-        ArgumentNullException.ThrowIfNull(call);
         switch (call.Method)
         {
             case "get":
                 call.CheckArity();
-                return ValueTask.FromResult(Value);
+                return _value;
             case "set":
                 call.CheckArity("value");
-                object? value = PyErrors.Required(call, 0, "value");
-                lock (_gate)
-                {
-                    _value = value;
-                }
-                return ValueTask.FromResult<object?>(null);
+                _value = PyErrors.Required(call, 0, "value");
+                return null;
             default:
                 throw PyErrors.NoMethod("Value", call.Method);
         }
