@@ -122,7 +122,7 @@ internal sealed record ServerSettings
         return new ServerSettings
         {
             Port = (int)line.Integer("port", 5000, 0, 65535),
-            Bind = ParseAddress(line.Text("bind")),
+            Bind = line.ListenAddress("bind"),
             AuthKey = key is null ? null : System.Text.Encoding.UTF8.GetString(key),
             Input = line.Text("input"),
             Start = ParseBig(line, "start", 999_999_999_999, allowNegative: false),
@@ -150,23 +150,6 @@ internal sealed record ServerSettings
     private static TimeSpan Positive(CommandLine line, string name, TimeSpan defaultValue) =>
         line.Seconds(name, defaultValue) is { } t && t > TimeSpan.Zero && t <= TimeSpan.FromDays(1)
             ? t : throw new UsageException($"--{name} must be more than 0 and at most 86400 seconds");
-
-    private static IPAddress ParseAddress(string? text)
-    {
-        if (text is null)
-        {
-            return IPAddress.Any;
-        }
-        if (IPAddress.TryParse(text, out IPAddress? address))
-        {
-            return address;
-        }
-        if (text == "localhost")
-        {
-            return IPAddress.Loopback;
-        }
-        throw new UsageException($"--bind must be an IP address such as 0.0.0.0 or 127.0.0.1, not {DisplayText.Quote(text)}");
-    }
 
     private static BigInteger ParseBig(CommandLine line, string name, BigInteger defaultValue, bool allowNegative)
     {

@@ -116,7 +116,7 @@ internal sealed record QueueManagerSettings
         return new QueueManagerSettings
         {
             Port = (int)line.Integer("port", 5000, 0, 65535),
-            Bind = ParseAddress(line.Text("bind")),
+            Bind = line.ListenAddress("bind"),
             AuthKey = key is null ? null : System.Text.Encoding.UTF8.GetString(key),
             Queues = queues,
             NamedQueues = named,
@@ -145,22 +145,5 @@ internal sealed record QueueManagerSettings
         {
             throw new UsageException($"a typeid must be a Python identifier such as get_job_q, not {DisplayText.Quote(name)}");
         }
-    }
-
-    private static IPAddress ParseAddress(string? text)
-    {
-        if (text is null)
-        {
-            return IPAddress.Any;
-        }
-        if (IPAddress.TryParse(text, out IPAddress? address))
-        {
-            return address;
-        }
-        if (text == "localhost")
-        {
-            return IPAddress.Loopback;
-        }
-        throw new UsageException($"--bind must be an IP address such as 0.0.0.0 or 127.0.0.1, not {DisplayText.Quote(text)}");
     }
 }

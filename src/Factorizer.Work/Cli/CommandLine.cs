@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace Factorizer.Work.Cli;
 
@@ -124,5 +125,24 @@ public sealed class CommandLine
             throw new UsageException($"--{name} must be a non-negative number of seconds, not {DisplayText.Quote(text)}");
         }
         return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The option as an IP address to listen on (<c>localhost</c> is the loopback), or any address when absent.</summary>
+    public IPAddress ListenAddress(string name)
+    {
+        string? text = Text(name);
+        if (text is null)
+        {
+            return IPAddress.Any;
+        }
+        if (IPAddress.TryParse(text, out IPAddress? address))
+        {
+            return address;
+        }
+        if (text == "localhost")
+        {
+            return IPAddress.Loopback;
+        }
+        throw new UsageException($"--{name} must be an IP address such as 0.0.0.0 or 127.0.0.1, not {DisplayText.Quote(text)}");
     }
 }
