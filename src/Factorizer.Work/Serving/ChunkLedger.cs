@@ -279,9 +279,11 @@ internal sealed class ChunkLedger(TimeProvider time)
     /// <summary>
     /// Lease <paramref name="leaseId"/> ended without a result (expired, its holder gone, released):
     /// the queue has the item back. Returns the chunk's id, or null when the lease was no chunk's.
-    /// The lease still finds the chunk, so a late report from its holder counts.
+    /// The lease still finds the chunk, so a late report from its holder counts. A lease
+    /// <paramref name="released"/> (a worker giving back a prefetched chunk it never started, or the
+    /// server redoing a wrong result) adds no time toward the number timeout.
     /// </summary>
-    public long? LeaseEnded(long leaseId)
+    public long? LeaseEnded(long leaseId, bool released = false)
     {
         lock (_gate)
         {
@@ -292,6 +294,10 @@ internal sealed class ChunkLedger(TimeProvider time)
             if (chunk.LeaseId == leaseId)
             {
                 chunk.LeaseId = null;
+                if (released)
+                {
+                    chunk.TakenAt = 0;
+                }
                 EndAttempt(chunk);
             }
             chunk.Requeued = true;

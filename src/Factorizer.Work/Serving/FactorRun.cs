@@ -250,7 +250,7 @@ public sealed class FactorRun
 
     private void OnLeaseReturned(object? sender, LeaseReturnedEventArgs<object?> e)
     {
-        long? chunk = _ledger.LeaseEnded(e.LeaseId);
+        long? chunk = _ledger.LeaseEnded(e.LeaseId, released: e.Reason == LeaseReturnReason.Released);
         if (chunk is null)
         {
             return;

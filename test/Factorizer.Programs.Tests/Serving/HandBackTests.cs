@@ -210,4 +210,22 @@ public class HandBackTests
         Assert.Null(_intake.Accept(Report(lease, true, Results((6, [2, 3]), (7, [7]))), A));
         Assert.Throws<KeyNotFoundException>(() => _ledger.HandBack(lease, [1])); // its final report came
     }
+
+    [Fact]
+    public void APrefetchedChunkReleasedUnstarted_CostsNothingTowardTheNumberTimeout()
+    {
+        var clock = new ManualTimeProvider();
+        var ledger = new ChunkLedger(clock);
+        List<object?> item = [15L];
+        ChunkLedger.Chunk chunk = ledger.Issue(item);
+        Assert.True(ledger.Reserved(item, 1));
+        clock.Advance(TimeSpan.FromSeconds(5)); // prefetched, waiting behind a long number
+        ledger.LeaseEnded(1, released: true);
+        Assert.Equal(TimeSpan.Zero, chunk.Spent);
+
+        Assert.True(ledger.Reserved(item, 2));
+        clock.Advance(TimeSpan.FromSeconds(5)); // worked on, then the worker stopped
+        ledger.LeaseEnded(2);
+        Assert.Equal(TimeSpan.FromSeconds(5), chunk.Spent);
+    }
 }
