@@ -228,4 +228,23 @@ public class HandBackTests
         ledger.LeaseEnded(2);
         Assert.Equal(TimeSpan.FromSeconds(5), chunk.Spent);
     }
+
+    [Fact]
+    public async Task APieceTakenByTheSeedsPythonWorker_IsAListAndItsBareDictCompletesTheChunk()
+    {
+        (_, long lease) = await IssueAndReserveAsync(6, 7, 8);
+        HandBack(lease, 1, 2);
+        object? got = await _jobs.GetAsync(TimeSpan.Zero); // the seed's get: a plain list of ints
+        Assert.Equal([7L, 8L], Assert.IsType<List<object?>>(got));
+        _ledger.Taken(got, B);
+
+        Assert.Null(_intake.Accept(Results((7, [7]), (8, [2, 2, 2])), B));
+        Assert.Equal(0, _intake.ChunksDone);
+        Assert.Null(_intake.Accept(Report(lease, true, Results((6, [2, 3]))), A));
+
+        _output.Close();
+        Assert.Equal("6: 2 3\n7: 7\n8: 2 2 2\n", _written.ToString());
+        Assert.Equal(3, _intake.NumbersDone);
+        Assert.Equal(0, _intake.Strays);
+    }
 }
