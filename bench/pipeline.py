@@ -138,7 +138,10 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--runs', type=int)
     ap.add_argument('--server-cpu-only', action='store_true', help="only the server's CPU per number row")
+    ap.add_argument('--server', help='the factor-server program to time (default: the in-tree Release build)')
     args = ap.parse_args()
+    global SERVER
+    SERVER = args.server or SERVER
     scale = 0.1 if args.quick else 1.0
     runs = args.runs or (1 if args.quick else 3)
     if not os.path.exists(SERVER):

@@ -23,6 +23,16 @@ public static class JobWire
     /// </summary>
     public const string ReservePackedMethod = "reserve_packed";
 
+    /// <summary>
+    /// Job-queue method of factor-server (ours): <c>hand_back(lease_id, indexes)</c>. The holder of a
+    /// lease whose chunk has a number running long gives back the numbers at <c>indexes</c> (in the
+    /// chunk as it was handed out) that it has not started; the server queues them as a chunk of
+    /// their own, at the front, and the lease's final report need not carry them. Answers how many
+    /// were taken; KeyError for a lease that is not current, ValueError or TypeError for bad indexes
+    /// (the worker then factors them itself). A server without it answers AttributeError.
+    /// </summary>
+    public const string HandBackMethod = "hand_back";
+
     /// <summary>Typeid of factor-server's run status (<see cref="IsFinishedMethod"/>).</summary>
     public const string Status = "get_status";
 

@@ -58,9 +58,39 @@ internal sealed class ChunkLedger(TimeProvider time)
             return Lines.ContainsKey(n) || Errors.ContainsKey(n);
         }
 
-        /// <summary>The numbers still without a line or an error (distinct).</summary>
+        /// <summary>The numbers still without a line or an error (distinct), less those handed to a live piece.</summary>
         public List<BigInteger> Waiting() =>
-            [.. Enumerable.Range(0, Item.Count).Where(i => !HasResult(i)).Select(i => ToBig(Item[i])).Distinct()];
+            [.. Enumerable.Range(0, Item.Count).Where(i => !HasResult(i) && Delegated?[i] != true).Select(i => ToBig(Item[i])).Distinct()];
+
+        /// <summary>True when every number has its line or its error.</summary>
+        public bool AllHaveResults() => Enumerable.Range(0, Item.Count).All(HasResult);
+
+        /// <summary>
+        /// For a piece (numbers a worker handed back, queued on their own): the chunk they came from,
+        /// and where each of the piece's numbers sits in it. Null for a chunk of the input.
+        /// </summary>
+        public Chunk? Parent { get; init; }
+
+        /// <summary>For a piece: the index in <see cref="Parent"/> of each of its numbers.</summary>
+        public int[]? ParentIndex { get; init; }
+
+        /// <summary>Pieces handed back from it and not yet done (null: none ever).</summary>
+        public List<Chunk>? LivePieces { get; set; }
+
+        /// <summary>By index: handed to a live piece, so its own lease's final report need not carry it (null: none).</summary>
+        public bool[]? Delegated { get; set; }
+
+        /// <summary>A final result came (or its number was given up): it completes once its live pieces are done.</summary>
+        public bool FinalSeen { get; set; }
+
+        /// <summary>Who sent the final result, credited when it completes.</summary>
+        public SessionInfo? FinalSession { get; set; }
+
+        /// <summary>Failures to record when it completes (verification failed for good, here or in a piece).</summary>
+        public List<string> PendingFailures { get; } = [];
+
+        /// <summary>Numbers of it finished by its pieces (credited to their workers, not to its own).</summary>
+        public long PieceNumbers { get; set; }
 
         /// <summary>Numbers a worker failed on (an exception): given up, named at the end.</summary>
         public Dictionary<BigInteger, WorkError> Errors { get; } = [];
@@ -249,9 +279,11 @@ internal sealed class ChunkLedger(TimeProvider time)
     /// <summary>
     /// Lease <paramref name="leaseId"/> ended without a result (expired, its holder gone, released):
     /// the queue has the item back. Returns the chunk's id, or null when the lease was no chunk's.
-    /// The lease still finds the chunk, so a late report from its holder counts.
+    /// The lease still finds the chunk, so a late report from its holder counts. A lease
+    /// <paramref name="released"/> (a worker giving back a prefetched chunk it never started, or the
+    /// server redoing a wrong result) adds no time toward the number timeout.
     /// </summary>
-    public long? LeaseEnded(long leaseId)
+    public long? LeaseEnded(long leaseId, bool released = false)
     {
         lock (_gate)
         {
@@ -262,6 +294,10 @@ internal sealed class ChunkLedger(TimeProvider time)
             if (chunk.LeaseId == leaseId)
             {
                 chunk.LeaseId = null;
+                if (released)
+                {
+                    chunk.TakenAt = 0;
+                }
                 EndAttempt(chunk);
             }
             chunk.Requeued = true;
@@ -357,43 +393,172 @@ internal sealed class ChunkLedger(TimeProvider time)
     }
 
     /// <summary>Marks the chunk done; false if it was done already (a duplicate result).</summary>
-    public bool Complete(Chunk chunk)
+    public bool Complete(Chunk chunk) => Complete(chunk, out _);
+
+    /// <summary>
+    /// Marks the chunk done; false if it was done already (a duplicate result). A piece's lines and
+    /// errors go to its parent, and <paramref name="readyParent"/> is the parent when that completed
+    /// it (its final result came and no other piece is live). Pieces of a chunk done before them are
+    /// retired: a copy still queued is skipped, a late report dropped.
+    /// </summary>
+    public bool Complete(Chunk chunk, out Chunk? readyParent)
     {
         ArgumentNullException.ThrowIfNull(chunk);
+        readyParent = null;
         lock (_gate)
         {
             if (chunk.Done)
             {
                 return false;
             }
-            chunk.Done = true;
+            ForgetLocked(chunk);
+            if (chunk.Parent is { } parent)
+            {
+                MergeIntoParentLocked(chunk, parent);
+                readyParent = parent.FinalSeen && parent.LivePieces!.Count == 0 && !parent.Done ? parent : null;
+                return true;
+            }
             _outstanding--;
             if (chunk.TakenAt != 0)
             {
                 double seconds = time.GetElapsedTime(chunk.TakenAt).TotalSeconds;
                 _typicalSeconds = _typicalSeconds == 0 ? seconds : (0.95 * _typicalSeconds) + (0.05 * seconds);
             }
-            if (chunk.Signature is { } signature)
-            {
-                List<Chunk> same = _bySignature[signature];
-                same.Remove(chunk);
-                if (same.Count == 0)
-                {
-                    _bySignature.Remove(signature);
-                }
-            }
-            _byItem.Remove(chunk.Item);
-            foreach (long lease in chunk.Leases)
-            {
-                _byLease.Remove(lease);
-            }
-            DropGetHolder(chunk);
-            if (chunk.Requeued)
-            {
-                _stale.Add(chunk.Item);
-            }
             return true;
         }
+    }
+
+    /// <summary>
+    /// A final result for the chunk came (its numbers verified, or failed for good, or given up):
+    /// true when it can complete now; false while numbers it handed back are still out in a piece
+    /// (the piece's completion completes it then).
+    /// </summary>
+    public bool Concluded(Chunk chunk, SessionInfo? session, IEnumerable<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        ArgumentNullException.ThrowIfNull(failures);
+        lock (_gate)
+        {
+            chunk.FinalSeen = true;
+            chunk.FinalSession = session ?? chunk.FinalSession;
+            chunk.PendingFailures.AddRange(failures);
+            // Redone whole after a hand-back (its lease ran out), it may have every number already.
+            if (chunk.LivePieces is not { Count: > 0 } || chunk.AllHaveResults())
+            {
+                return true;
+            }
+            chunk.LeaseId = null; // acked: no longer in work, only waiting for its pieces
+            DropGetHolder(chunk);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The holder of lease <paramref name="leaseId"/> hands back the numbers at
+    /// <paramref name="indexes"/> of its chunk, unstarted: they become a piece, a chunk of their own
+    /// (returned, for the caller to queue), and the chunk completes once both are done.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The lease is not the current lease of an outstanding chunk.</exception>
+    /// <exception cref="ArgumentException">An index out of range, repeated, or of a number that has its result or is handed back already.</exception>
+    public Chunk HandBack(long leaseId, IReadOnlyList<long> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        lock (_gate)
+        {
+            if (!_byLease.TryGetValue(leaseId, out Chunk? chunk) || chunk.Done || chunk.FinalSeen || chunk.LeaseId != leaseId)
+            {
+                throw new KeyNotFoundException($"lease {leaseId} is unknown, expired, or not a chunk's current lease");
+            }
+            if (indexes.Count == 0 || indexes.Count >= chunk.Item.Count)
+            {
+                throw new ArgumentException($"hand back between 1 and {chunk.Item.Count - 1} of the chunk's {chunk.Item.Count} numbers, not {indexes.Count}");
+            }
+            var seen = new HashSet<long>();
+            foreach (long index in indexes)
+            {
+                if (index < 0 || index >= chunk.Item.Count)
+                {
+                    throw new ArgumentException($"index {index} is outside the chunk of {chunk.Item.Count} numbers");
+                }
+                if (!seen.Add(index))
+                {
+                    throw new ArgumentException($"index {index} is given twice");
+                }
+                if (chunk.HasResult((int)index) || chunk.Delegated?[index] == true)
+                {
+                    throw new ArgumentException($"the number at index {index} has its result or is handed back already");
+                }
+            }
+            int[] at = [.. indexes.Select(i => (int)i)];
+            var piece = new Chunk(chunk.Id, [.. at.Select(i => chunk.Item[i])]) { Parent = chunk, ParentIndex = at };
+            chunk.Delegated ??= new bool[chunk.Item.Count];
+            foreach (int i in at)
+            {
+                chunk.Delegated[i] = true;
+            }
+            (chunk.LivePieces ??= []).Add(piece);
+            _byItem[piece.Item] = piece;
+            return piece;
+        }
+    }
+
+    /// <summary>Drops a chunk done from every index, and retires its live pieces.</summary>
+    private void ForgetLocked(Chunk chunk)
+    {
+        chunk.Done = true;
+        if (chunk.Signature is { } signature && _bySignature.TryGetValue(signature, out List<Chunk>? same))
+        {
+            same.Remove(chunk);
+            if (same.Count == 0)
+            {
+                _bySignature.Remove(signature);
+            }
+        }
+        _byItem.Remove(chunk.Item);
+        foreach (long lease in chunk.Leases)
+        {
+            _byLease.Remove(lease);
+        }
+        DropGetHolder(chunk);
+        if (chunk.Requeued)
+        {
+            _stale.Add(chunk.Item);
+        }
+        if (chunk.LivePieces is { Count: > 0 } pieces)
+        {
+            foreach (Chunk piece in pieces)
+            {
+                // Its item may be queued or held: a queued copy is skipped, a holder's report dropped.
+                piece.Requeued = true;
+                ForgetLocked(piece);
+            }
+            pieces.Clear();
+        }
+    }
+
+    /// <summary>A piece is done: its numbers' lines and errors (and failures) become its parent's.</summary>
+    private static void MergeIntoParentLocked(Chunk piece, Chunk parent)
+    {
+        int[] at = piece.ParentIndex!;
+        for (int i = 0; i < at.Length; i++)
+        {
+            if (piece.LinesAt?[i] is { } line)
+            {
+                parent.SetLine(at[i], line);
+            }
+            parent.Delegated![at[i]] = false;
+        }
+        foreach ((BigInteger n, string line) in piece.Lines)
+        {
+            parent.Lines[n] = line;
+        }
+        foreach ((BigInteger n, WorkError error) in piece.Errors)
+        {
+            parent.Errors[n] = error;
+        }
+        parent.PendingFailures.AddRange(piece.PendingFailures);
+        parent.PieceNumbers += piece.Item.Count;
+        parent.LivePieces!.Remove(piece);
     }
 
     /// <summary>

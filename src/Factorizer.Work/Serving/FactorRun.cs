@@ -86,7 +86,7 @@ public sealed class FactorRun
             SessionClosed = OnSessionClosed,
             Log = _log,
         });
-        manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger, _status, OnTaken));
+        manager.RegisterQueue(JobWire.JobQueue, new JobQueueShare(_jobs, _ledger, _status, OnTaken, _log));
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake, _log));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -250,7 +250,7 @@ public sealed class FactorRun
 
     private void OnLeaseReturned(object? sender, LeaseReturnedEventArgs<object?> e)
     {
-        long? chunk = _ledger.LeaseEnded(e.LeaseId);
+        long? chunk = _ledger.LeaseEnded(e.LeaseId, released: e.Reason == LeaseReturnReason.Released);
         if (chunk is null)
         {
             return;

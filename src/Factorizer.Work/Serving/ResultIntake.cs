@@ -189,14 +189,14 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
                 Redo(chunk, leaseId);
                 return;
             }
-            Finish(chunk, leaseId, session, [.. problems.Select(p => "FAILED " + p)]);
+            Conclude(chunk, leaseId, session, [.. problems.Select(p => "FAILED " + p)]);
             return;
         }
         if (!final)
         {
             return; // a partial report: the lease goes on
         }
-        Finish(chunk, leaseId, session, []);
+        Conclude(chunk, leaseId, session, []);
     }
 
     /// <summary>
@@ -211,7 +211,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             c.Errors[number] = new WorkError(number.ToString(CultureInfo.InvariantCulture), JobWire.NumberTimeoutError, why, "");
             return c.LeaseId;
         });
-        Finish(chunk, leaseId, session: null, []);
+        Conclude(chunk, leaseId, session: null, []);
     }
 
     private void Redo(ChunkLedger.Chunk chunk, long? leaseId)
@@ -231,17 +231,45 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         jobs.Requeue(chunk.Item);
     }
 
-    /// <summary>Completes the chunk: its lines (less numbers given up) to the journal and the output, its failures to the list.</summary>
-    private void Finish(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo? session, List<string> failures)
+    /// <summary>
+    /// A final result for the chunk: ends its lease and completes it, unless numbers it handed back
+    /// are still out in a piece (then the piece's completion completes it).
+    /// </summary>
+    private void Conclude(ChunkLedger.Chunk chunk, long? leaseId, SessionInfo? session, List<string> failures)
     {
         if (leaseId is { } id)
         {
             TryAck(id);
         }
-        if (!ledger.Complete(chunk))
+        if (ledger.Concluded(chunk, session, failures))
+        {
+            Finish(chunk, session);
+        }
+    }
+
+    /// <summary>
+    /// Completes the chunk: its lines (less numbers given up) to the journal and the output, its
+    /// failures to the list. A piece's lines go to its parent instead, which may complete with it.
+    /// </summary>
+    private void Finish(ChunkLedger.Chunk chunk, SessionInfo? session)
+    {
+        if (!ledger.Complete(chunk, out ChunkLedger.Chunk? readyParent))
         {
             return; // someone finished it first: this is the duplicate
         }
+        if (chunk.Parent is not null)
+        {
+            if (session is not null)
+            {
+                stats.Record(session, chunk.Item.Count, time.GetUtcNow());
+            }
+            if (readyParent is not null)
+            {
+                Finish(readyParent, readyParent.FinalSession);
+            }
+            return;
+        }
+        List<string> failures = chunk.PendingFailures;
         var text = new StringBuilder();
         ledger.Update(chunk, c =>
         {
@@ -279,7 +307,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         Interlocked.Add(ref _numbersDone, chunk.Item.Count);
         if (session is not null)
         {
-            stats.Record(session, chunk.Item.Count, time.GetUtcNow());
+            stats.Record(session, chunk.Item.Count - chunk.PieceNumbers, time.GetUtcNow());
         }
         output.Complete(chunk.Id, text.ToString());
     }

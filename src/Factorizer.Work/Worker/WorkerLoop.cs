@@ -9,7 +9,8 @@ namespace Factorizer.Work.Worker;
 /// <summary>
 /// One worker: connect, take chunks from the job queue, factor them, put results, until the
 /// work is finished. Against a server that tells its lease time-to-run (factor-server), chunks are
-/// reserved and reported as <see cref="ChunkReport"/>s under a <see cref="LeaseHeartbeat"/>;
+/// reserved and reported as <see cref="ChunkReport"/>s under a <see cref="LeaseHeartbeat"/>, the
+/// next one prefetched and the unstarted numbers handed back when one runs long (<see cref="LeasedWorker"/>);
 /// otherwise (the seed's Python server, an older factor-server) taken with <c>get</c> and answered
 /// with bare result dicts. No job, however malformed, and no number the factorizer fails on stops
 /// a worker: it reports or logs the error and goes on. Against factor-server, "finished" is its status object's word; against the
@@ -84,7 +85,7 @@ public static class WorkerLoop
         // Without a status object (a Python server) an empty queue means the end, the seed's rule,
         // so a long wait would only delay the exit; a short grace covers a server between two puts.
         TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
-        bool packed = true; // until the server says it has no reserve_packed
+        LeasedWorker? leased = null; // the drain under leases, kept across empty-queue checks (it holds the prefetched chunk)
         connected();
         try
         {
@@ -94,25 +95,12 @@ public static class WorkerLoop
                 {
                     if (timeToRun is { } ttr)
                     {
-                        Lease<object?> lease;
-                        try
+                        leased ??= new LeasedWorker(work, jobs, results, ttr, wait, cancellationToken);
+                        if (!await leased.RunAsync().ConfigureAwait(false))
                         {
-                            lease = packed
-                                ? await ReservePackedAsync(jobs, wait, cancellationToken).ConfigureAwait(false)
-                                : await jobs.ReserveAsync(wait, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RemoteException e) when (IsNotExposed(e))
-                        {
-                            if (packed)
-                            {
-                                packed = false; // an older factor-server: lists and dict reports
-                                continue;
-                            }
                             options.Log("the server's job queue has no reserve; taking chunks with get");
                             timeToRun = null;
-                            continue;
                         }
-                        await WorkLeasedAsync(work, jobs, results, lease, ttr, packed, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -136,83 +124,15 @@ public static class WorkerLoop
         }
         finally
         {
+            if (leased is not null)
+            {
+                await leased.DisposeAsync().ConfigureAwait(false);
+            }
             if (statusId is not null)
             {
                 await ReleaseAsync(client, statusId).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>
-    /// Factors a reserved chunk number by number under a <see cref="LeaseHeartbeat"/>, then puts the
-    /// final <see cref="ChunkReport"/> (the server acks the lease when it reads it). A job that is not
-    /// a list of ints gets a final report with its error, so the server stops handing it out.
-    /// </summary>
-    private static async Task WorkLeasedAsync(WorkerOptions options, QueueProxy<object?> jobs, QueueProxy<object?> results,
-        Lease<object?> lease, TimeSpan timeToRun, bool packed, CancellationToken cancellationToken)
-    {
-        // A server that has reserve_packed reads packed reports, whichever form the chunk came in.
-        var progress = new ChunkProgress(packed);
-        if (!TryJobItems(lease.Item, out IReadOnlyList<object?> items, out WorkError? notAJob))
-        {
-            progress.Add(notAJob!);
-        }
-        else
-        {
-            LeaseHeartbeat heartbeat = LeaseHeartbeat.Start(options.Time, timeToRun, lease.Id, progress,
-                (id, token) => jobs.TouchAsync(id, token),
-                (report, token) => results.PutAsync(report.ToWire(), cancellationToken: token).AsTask(),
-                options.Log, cancellationToken);
-            try
-            {
-                // Synchronous on this thread: the heartbeat's timer runs on its own.
-                foreach (int index in ChunkFactorizer.QuickFirstOrder(items))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress.Add(index, ChunkFactorizer.FactorOne(items[index], options.FactorNumber));
-                }
-            }
-            finally
-            {
-                await heartbeat.StopAsync().ConfigureAwait(false);
-            }
-        }
-        ChunkReport final = progress.TakeRest(lease.Id);
-        LogErrors(options, final.Errors);
-        await results.PutAsync(final.ToWire(), cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A job's items: a packed chunk's numbers, or a list's items (<see cref="ChunkFactorizer.TryItems"/>).</summary>
-    private static bool TryJobItems(object? job, out IReadOnlyList<object?> items, out WorkError? error)
-    {
-        if (job is not byte[] blob)
-        {
-            return ChunkFactorizer.TryItems(job, out items, out error);
-        }
-        try
-        {
-            items = PackedChunk.Unpack(blob);
-            error = null;
-            return true;
-        }
-        catch (InvalidDataException e)
-        {
-            items = [];
-            error = new WorkError($"<{blob.Length} bytes>", ChunkFactorizer.InvalidDataType, e.Message, "");
-            return false;
-        }
-    }
-
-    /// <summary><c>reserve_packed</c>: a reserve whose chunk comes as a <see cref="PackedChunk"/> when it has that form.</summary>
-    private static async Task<Lease<object?>> ReservePackedAsync(QueueProxy<object?> jobs, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var kwargs = new Dictionary<string, object?> { ["timeout"] = wait.TotalSeconds };
-        object? value = await jobs.CallAsync(JobWire.ReservePackedMethod, PyTuple.Empty, kwargs, cancellationToken).ConfigureAwait(false);
-        if (value is not PyTuple { Count: 2 } pair || pair[0] is not long id)
-        {
-            throw new RemoteException(Managers.Wire.WireLiterals.Return, "ProtocolError", $"{JobWire.ReservePackedMethod} returned {PyRepr.Of(value, 80)}", null);
-        }
-        return new Lease<object?>(id, pair[1]);
     }
 
     /// <summary>
@@ -249,7 +169,7 @@ public static class WorkerLoop
         }
     }
 
-    private static void LogErrors(WorkerOptions options, IReadOnlyList<WorkError> errors)
+    internal static void LogErrors(WorkerOptions options, IReadOnlyList<WorkError> errors)
     {
         foreach (WorkError error in errors)
         {
@@ -289,7 +209,7 @@ public static class WorkerLoop
     }
 
     /// <summary>A call of a method the object does not expose (CPython's and our servers' AttributeError).</summary>
-    private static bool IsNotExposed(RemoteException e) =>
+    internal static bool IsNotExposed(RemoteException e) =>
         e.RemoteType is "AttributeError" or "builtins.AttributeError";
 
     /// <summary>The status object's ident, or null when the server has none (a Python server).</summary>

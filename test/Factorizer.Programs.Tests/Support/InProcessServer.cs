@@ -1,6 +1,7 @@
 using System.Net;
 using Factorizer.Managers;
 using Factorizer.Managers.Queues;
+using Factorizer.Managers.Server;
 using Factorizer.Work.Jobs;
 using Factorizer.Work.Worker;
 
@@ -20,9 +21,12 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// Python server). The job queue's leases run on <paramref name="clock"/>; with
     /// <paramref name="leases"/> false it does not expose reserve/touch/ack/release. With
     /// <paramref name="packed"/> it is factor-server's job queue, with <c>reserve_packed</c>, for
-    /// chunks issued in <see cref="Ledger"/> (else it is an older factor-server's, without it).
+    /// chunks issued in <see cref="Ledger"/> (else it is an older factor-server's, without it). With
+    /// <paramref name="ackFinals"/> a final report's lease is acked as the report is put, as
+    /// factor-server does, so the leases left are exactly the chunks workers hold.
     /// </summary>
-    public InProcessServer(TimeSpan? timeToRun, bool withStatus = true, TimeProvider? clock = null, bool leases = true, int port = 0, bool packed = false)
+    public InProcessServer(TimeSpan? timeToRun, bool withStatus = true, TimeProvider? clock = null, bool leases = true, int port = 0, bool packed = false,
+        bool ackFinals = false)
     {
         _manager = new QueueManager(System.Text.Encoding.UTF8.GetBytes(TestPrograms.Key));
         Jobs = new LocalQueue<object?>(timeToRun: timeToRun, timeProvider: clock);
@@ -31,7 +35,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             ? new Factorizer.Work.Serving.JobQueueShare(Jobs, Ledger, new Factorizer.Work.Serving.RunStatus(timeToRun ?? TimeSpan.FromSeconds(30), null), () => { })
             : leases ? new SharedQueue(Jobs) : new GetOnlyQueue(Jobs);
         _manager.RegisterQueue(JobWire.JobQueue, jobQueue);
-        Results = _manager.RegisterQueue(JobWire.ResultQueue);
+        Results = new LocalQueue<object?>();
+        _manager.RegisterQueue(JobWire.ResultQueue, ackFinals ? new FinalAckingQueue(Results, Jobs) : new SharedQueue(Results));
         Status = new TestStatus(timeToRun);
         if (withStatus)
         {
@@ -74,4 +79,17 @@ internal sealed class InProcessServer : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _manager.DisposeAsync();
+
+    /// <summary>A result queue that acks a final report's lease before it queues the report.</summary>
+    private sealed class FinalAckingQueue(LocalQueue<object?> results, LocalQueue<object?> jobs) : SharedQueue(results)
+    {
+        protected override ValueTask PutAsync(SharedCall call, object? item, TimeSpan? timeout, CancellationToken cancellationToken)
+        {
+            if (ChunkReport.TryRead(item, out ChunkReport? report) && report!.Final)
+            {
+                jobs.Ack(report.LeaseId);
+            }
+            return base.PutAsync(call, item, timeout, cancellationToken);
+        }
+    }
 }
