@@ -192,34 +192,28 @@ public sealed class FactorRun
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.HousekeepingInterval, _time);
-        try
+        using CancellationTokenRegistration stop = timer.DisposeOn(cancellationToken); // the run is ending
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            Checkpoint(force: false);
+            List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
+            foreach (object? item in overdue)
             {
-                Checkpoint(force: false);
-                List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
-                foreach (object? item in overdue)
+                _jobs.Requeue(item);
+            }
+            if (overdue.Count > 0)
+            {
+                _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
+            }
+            if (_options.NumberTimeout is { } limit)
+            {
+                // The worker stops at the limit itself; this catches time summed over attempts
+                // that crashed or lost their lease, with a little grace for the worker's report.
+                foreach ((ChunkLedger.Chunk chunk, System.Numerics.BigInteger number) in _ledger.OverBudget(limit + NumberTimeoutGrace))
                 {
-                    _jobs.Requeue(item);
-                }
-                if (overdue.Count > 0)
-                {
-                    _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
-                }
-                if (_options.NumberTimeout is { } limit)
-                {
-                    // The worker stops at the limit itself; this catches time summed over attempts
-                    // that crashed or lost their lease, with a little grace for the worker's report.
-                    foreach ((ChunkLedger.Chunk chunk, System.Numerics.BigInteger number) in _ledger.OverBudget(limit + NumberTimeoutGrace))
-                    {
-                        _intake.GiveUp(chunk, number, $"no result after {limit.TotalSeconds:0.###} s of work on it");
-                    }
+                    _intake.GiveUp(chunk, number, $"no result after {limit.TotalSeconds:0.###} s of work on it");
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run is ending.
         }
     }
 
