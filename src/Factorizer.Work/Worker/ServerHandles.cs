@@ -55,11 +55,11 @@ internal sealed class ServerHandles : IAsyncDisposable
     }
 
     /// <summary>Gives back all three references at once.</summary>
-    public async ValueTask DisposeAsync() =>
-        await Task.WhenAll(
+    public ValueTask DisposeAsync() =>
+        new(Task.WhenAll( // not an async method: each of those costs every worker process a few JIT compilations
             StatusId is null ? Task.CompletedTask : ReleaseAsync(_client, StatusId),
             Results.DisposeAsync().AsTask(),
-            Jobs.DisposeAsync().AsTask()).ConfigureAwait(false);
+            Jobs.DisposeAsync().AsTask()));
 
     /// <summary>The status object's ident, or null when the server has none (a Python server).</summary>
     private static async Task<string?> FindStatusAsync(ManagerClient client, CancellationToken cancellationToken)
