@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math;
 
@@ -51,7 +50,6 @@ public static class FactorizationVerifier
     /// The same check for 64-bit inputs, without BigInteger: deterministic primality and an exact
     /// 128-bit running product, so a product that overflows 64 bits is still reported correctly.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Verify(ulong n, ReadOnlySpan<ulong> factors, out string? reason)
     {
         if (n < 2)

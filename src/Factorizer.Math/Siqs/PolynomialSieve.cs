@@ -273,7 +273,6 @@ internal sealed class PolynomialSieve
     }
 
     /// <summary>Moves every root by ±step (mod p): the Gray-code switch to the next polynomial.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ShiftRoots(int[] step, bool add)
     {
         uint[] primes = _base.Primes;
@@ -288,7 +287,6 @@ internal sealed class PolynomialSieve
     }
 
     /// <summary>Sieves g(x) for x in [-M, M) and checks the cells that pass the threshold.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SievePolynomial(BigInteger b, RelationSet relations)
     {
         byte[] sieve = _sieve;
@@ -365,7 +363,6 @@ internal sealed class PolynomialSieve
     }
 
     /// <summary>Divides g(x) at sieve offset <paramref name="offset"/> by the factor base; keeps it when what is left is 1 or one large prime.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckCandidate(int offset, Int128 a, Int128 b, Int128 c, RelationSet relations)
     {
         long x = offset - _halfWidth;

@@ -36,7 +36,6 @@ internal static class Ecm128
     }
 
     /// <summary>Runs one curve; returns the gcd it ends with (1 or n when it found nothing).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128 Curve(Montgomery128 mont, Ecm128Plan plan, ulong sigma)
     {
         UInt128 n = mont.N;
@@ -77,7 +76,6 @@ internal static class Ecm128
     }
 
     /// <summary>Baby-step giant-step stage 2 from the stage-1 point Q: one product per prime (pairs m·D ± j share one).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128 Stage2(Montgomery128 mont, Ecm128Plan plan, UInt128 qx, UInt128 qz, UInt128 a24)
     {
         UInt128 n = mont.N;
@@ -147,7 +145,6 @@ internal static class Ecm128
     }
 
     /// <summary>The Montgomery ladder: returns k·P and (k+1)·P, whose difference is always P.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (UInt128 X0, UInt128 Z0, UInt128 X1, UInt128 Z1) LadderPair(Montgomery128 mont, UInt128 x, UInt128 z, bool[] bits, UInt128 a24)
     {
         UInt128 x0 = x, z0 = z;

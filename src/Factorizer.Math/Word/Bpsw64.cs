@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math.Word;
 
@@ -17,7 +16,6 @@ internal static class Bpsw64
     private const int TriesBeforeSquareCheck = 6;
 
     /// <summary>Exact primality of odd <paramref name="n"/> &gt;= 3 (no trial division; callers do that).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPrimeOdd(ulong n)
     {
         var mont = new Montgomery64(n);
@@ -25,7 +23,6 @@ internal static class Bpsw64
     }
 
     /// <summary>The strong probable-prime test to base 2: n - 1 = d·2^s, 2^d = ±1 or 2^(d·2^r) = -1 for some r &lt; s.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsStrongProbablePrimeBase2(Montgomery64 mont)
     {
         ulong n = mont.N;
@@ -57,7 +54,6 @@ internal static class Bpsw64
     /// or V_(d·2^r) = 0 for some 0 &lt;= r &lt; s - 1. Only V is computed (a ladder over V_k, V_(k+1));
     /// U_d = 0 exactly when 2·V_(d+1) = P·V_d, since D·U_k = 2·V_(k+1) - P·V_k and D is invertible mod n.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsExtraStrongLucasProbablePrime(Montgomery64 mont)
     {
         ulong n = mont.N;

@@ -16,7 +16,6 @@ internal static class Ecm64
     private const ulong FirstSigma = 6;
 
     /// <summary>A nontrivial factor of odd composite <paramref name="n"/>, or 0 if <paramref name="curves"/> curves found none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong FindFactor(ulong n, EcmPlan plan, int curves)
     {
         var mont = new Montgomery64(n);
@@ -34,7 +33,6 @@ internal static class Ecm64
     }
 
     /// <summary>Runs one curve; returns the GCD found (1 or n when the curve failed).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong TryCurve(Montgomery64 mont, EcmPlan plan, ulong sigma, Span<ulong> babyX, Span<ulong> babyZ)
     {
         ulong n = mont.N;
@@ -81,7 +79,6 @@ internal static class Ecm64
     /// (x : z) = scalar·(x0 : 1) by the Montgomery ladder over the plan's scalar. Each step is one differential
     /// addition (its difference is the base point, whose Z is 1) and one doubling sharing X ± Z: 10 products.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Stage1(Montgomery64 mont, EcmPlan plan, ulong x0, ulong a24, out ulong x, out ulong z)
     {
         // R0 = P, R1 = 2P; the invariant R1 - R0 = P holds throughout.
@@ -125,7 +122,6 @@ internal static class Ecm64
     /// The product over the plan's pairs (k, j) of x(k·210·Q) - x(j·Q), cross-multiplied (X_k·Z_j - X_j·Z_k),
     /// times Q's Z: divisible by p when Q's order mod p is a prime q in (B1, B2] (or 1).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Stage2(Montgomery64 mont, EcmPlan plan, ulong a24, ulong x, ulong z, Span<ulong> babyX, Span<ulong> babyZ)
     {
         // Odd multiples j·Q: Q, 3Q = 2Q + Q, (j + 2)Q = jQ + 2Q with difference (j - 2)Q; keep the baby steps.

@@ -7,7 +7,6 @@ namespace Factorizer.Math.Word;
 internal static class Gcd64
 {
     /// <summary>gcd(a, b), with gcd(0, b) = b.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Of(ulong a, ulong b)
     {
         if (a == 0)
@@ -38,7 +37,6 @@ internal static class Gcd64
     /// of n, or n itself when a = 0 mod n) in <paramref name="gcd"/>. Coefficients are tracked as magnitudes, since
     /// their signs alternate and their size stays below n.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Inverse(ulong a, ulong n, out ulong gcd)
     {
         ulong r0 = n, r1 = a % n;

@@ -1,12 +1,9 @@
-using System.Runtime.CompilerServices;
-
 namespace Factorizer.Math.Word;
 
 /// <summary>Exact integer square and cube roots of 64-bit words (a floating-point estimate, then a fix-up).</summary>
 internal static class IntegerSquareRoot
 {
     /// <summary>floor(sqrt(n)).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong FloorSqrt(ulong n)
     {
         // The double estimate is within one of the answer (n rounds to 53 bits); adjust, avoiding overflow.
@@ -27,7 +24,6 @@ internal static class IntegerSquareRoot
     }
 
     /// <summary>True when n is a perfect square.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsSquare(ulong n)
     {
         // Squares are 0, 1, 4 or 9 mod 16: rejects 3/4 of non-squares before the square root.
@@ -40,7 +36,6 @@ internal static class IntegerSquareRoot
     }
 
     /// <summary>The cube root of n when n is a perfect cube, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong ExactCubeRoot(ulong n)
     {
         ulong r = (ulong)System.Math.Round(System.Math.Cbrt(n));

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math.Word;
 
@@ -7,7 +6,6 @@ namespace Factorizer.Math.Word;
 internal static class Jacobi64
 {
     /// <summary>(a/n) for odd n &gt; 0; 0 when a and n share a factor.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Symbol(ulong a, ulong n)
     {
         a %= n;

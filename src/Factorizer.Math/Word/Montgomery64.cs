@@ -20,7 +20,6 @@ internal readonly struct Montgomery64
     private readonly ulong _r2;
 
     /// <summary>Creates the context for odd <paramref name="n"/> &gt;= 3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Montgomery64(ulong n)
     {
         if ((n & 1) == 0 || n < 3)
@@ -95,7 +94,6 @@ internal readonly struct Montgomery64
     public ulong SubtractBranchless(ulong a, ulong b) => a - b + (N & Borrow(a, b));
 
     /// <summary>b^e for Montgomery-form <paramref name="b"/>, result in Montgomery form.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Power(ulong b, ulong e)
     {
         ulong result = One;
@@ -115,7 +113,6 @@ internal readonly struct Montgomery64
     }
 
     /// <summary>2^e in Montgomery form: left to right, where multiplying by the base 2 is a modular doubling.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong PowerOfTwo(ulong e)
     {
         if (e == 0)

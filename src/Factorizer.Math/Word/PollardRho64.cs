@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Factorizer.Math.Word;
 
 /// <summary>
@@ -28,7 +26,6 @@ internal static class PollardRho64
     private const int MaxAttempts = 32;
 
     /// <summary>A nontrivial factor of odd composite n &lt; <see cref="Limit"/>, or 0 if every attempt failed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong FindFactor(ulong n)
     {
         if (n >= Limit)
@@ -48,7 +45,6 @@ internal static class PollardRho64
     }
 
     /// <summary>One run of the two sequences with constants c and c + 1; returns n when both fail.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Attempt(Montgomery64 mont, ulong c)
     {
         ulong n = mont.N;

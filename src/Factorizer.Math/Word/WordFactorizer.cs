@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Factorizer.Math.Word;
 
@@ -23,7 +22,6 @@ internal static class WordFactorizer
     private const int MaxFactors = 64;
 
     /// <summary>Deterministic primality.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPrime(ulong n)
     {
         if (n < 4)
@@ -52,7 +50,6 @@ internal static class WordFactorizer
     }
 
     /// <summary>Prime factors of <paramref name="n"/>, ascending, with multiplicity; empty for 0 and 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong[] Factor(ulong n)
     {
         if (n < 2)
@@ -67,7 +64,6 @@ internal static class WordFactorizer
     }
 
     /// <summary>Writes the prime factors of n &gt;= 2 into <paramref name="factors"/> (unordered); returns how many.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FactorInto(ulong n, Span<ulong> factors)
     {
         int count = 0;
@@ -113,7 +109,6 @@ internal static class WordFactorizer
     }
 
     /// <summary>Splits n (no factor below <see cref="FirstUntried"/>), using an explicit stack.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FactorRemaining(ulong n, Span<ulong> factors, int count)
     {
         // Each split pushes two parts of a composite, so the stack never holds more than log2(n) entries.
@@ -152,7 +147,6 @@ internal static class WordFactorizer
     }
 
     /// <summary>A nontrivial factor of odd composite m, not a square or cube, with no factor below <see cref="FirstUntried"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong FindFactor(ulong m)
     {
         EcmPlan? plan = EcmPlans.For(m);

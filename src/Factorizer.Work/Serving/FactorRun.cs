@@ -90,25 +90,29 @@ public sealed class FactorRun
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake, _log));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Fill the queue before listening: the seed's Python workers quit at the first empty get.
+        // Bind first and start the local workers at once: a worker process's start (a runtime, its
+        // JIT) is the longest step of a short run, and it overlaps the feeding and the manager's
+        // own start below. Connections wait in the listen backlog until the queue is filled, since
+        // the seed's Python workers quit at the first empty get.
+        TcpListener listener = Listen();
+        var endPoint = (IPEndPoint)listener.LocalEndpoint;
+        _log($"listening on {endPoint}; {_source.Count} numbers in {_feeder.ChunksTotal} chunks of {_options.ChunkSize}");
+        WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
+        Task<bool>? localRun = local?.RunAsync(stop.Token);
         Task feeding = Task.Run(() => _feeder.RunAsync(stop.Token), stop.Token);
         await Task.WhenAny(_feeder.Primed, feeding).ConfigureAwait(false);
-        IPEndPoint endPoint;
         try
         {
-            endPoint = StartListening(manager);
+            manager.Start(listener);
         }
         catch
         {
+            listener.Dispose();
             await stop.CancelAsync().ConfigureAwait(false);
-            await IgnoreErrors(feeding).ConfigureAwait(false);
+            await Task.WhenAll(IgnoreErrors(feeding), IgnoreErrors(localRun)).ConfigureAwait(false);
             throw;
         }
         _server = manager.Server;
-        _log($"listening on {endPoint}; {_source.Count} numbers in {_feeder.ChunksTotal} chunks of {_options.ChunkSize}");
-
-        WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
-        Task<bool>? localRun = local?.RunAsync(stop.Token);
         var view = new ProgressView(Snapshot, _options, _log);
         using var viewStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         Task progress = view.RunAsync(viewStop.Token);
@@ -164,11 +168,11 @@ public sealed class FactorRun
         return new RunOutcome(_intake.Failures.Count == 0 ? RunEnd.Completed : RunEnd.Failed, _output.LinesWritten, _source.Count);
     }
 
-    private IPEndPoint StartListening(QueueManager manager)
+    private TcpListener Listen()
     {
         try
         {
-            return manager.Start(new IPEndPoint(_options.Bind, _options.Port));
+            return ManagerServer.Listen(new IPEndPoint(_options.Bind, _options.Port));
         }
         catch (SocketException e)
         {
@@ -192,34 +196,28 @@ public sealed class FactorRun
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.HousekeepingInterval, _time);
-        try
+        using CancellationTokenRegistration stop = timer.DisposeOn(cancellationToken); // the run is ending
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            Checkpoint(force: false);
+            List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
+            foreach (object? item in overdue)
             {
-                Checkpoint(force: false);
-                List<object?> overdue = _ledger.Overdue(_options.GetTimeToRun);
-                foreach (object? item in overdue)
+                _jobs.Requeue(item);
+            }
+            if (overdue.Count > 0)
+            {
+                _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
+            }
+            if (_options.NumberTimeout is { } limit)
+            {
+                // The worker stops at the limit itself; this catches time summed over attempts
+                // that crashed or lost their lease, with a little grace for the worker's report.
+                foreach ((ChunkLedger.Chunk chunk, System.Numerics.BigInteger number) in _ledger.OverBudget(limit + NumberTimeoutGrace))
                 {
-                    _jobs.Requeue(item);
-                }
-                if (overdue.Count > 0)
-                {
-                    _log($"{overdue.Count} chunk(s) taken by plain get over {_options.GetTimeToRun.TotalSeconds:0} s ago; handed out again");
-                }
-                if (_options.NumberTimeout is { } limit)
-                {
-                    // The worker stops at the limit itself; this catches time summed over attempts
-                    // that crashed or lost their lease, with a little grace for the worker's report.
-                    foreach ((ChunkLedger.Chunk chunk, System.Numerics.BigInteger number) in _ledger.OverBudget(limit + NumberTimeoutGrace))
-                    {
-                        _intake.GiveUp(chunk, number, $"no result after {limit.TotalSeconds:0.###} s of work on it");
-                    }
+                    _intake.GiveUp(chunk, number, $"no result after {limit.TotalSeconds:0.###} s of work on it");
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run is ending.
         }
     }
 

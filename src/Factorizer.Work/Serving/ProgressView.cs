@@ -11,24 +11,18 @@ internal sealed class ProgressView(Func<ProgressSnapshot> snapshot, FactorRunOpt
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(options.ProgressOnTerminal ? TimeSpan.FromMilliseconds(500) : options.ProgressInterval, options.Time);
-        try
+        using CancellationTokenRegistration stop = timer.DisposeOn(cancellationToken); // stopped: the final line is the run's to print
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            string line = snapshot().Format();
+            if (options.ProgressOnTerminal)
             {
-                string line = snapshot().Format();
-                if (options.ProgressOnTerminal)
-                {
-                    options.Terminal.Write("\r" + line + "\u001b[K"); // one line, rewritten in place
-                }
-                else
-                {
-                    log("progress: " + line);
-                }
+                options.Terminal.Write("\r" + line + "\u001b[K"); // one line, rewritten in place
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped: the final line is the run's to print.
+            else
+            {
+                log("progress: " + line);
+            }
         }
     }
 

@@ -73,22 +73,21 @@ public static class WorkerLoop
             ConnectionName = options.ConnectionName,
         };
         await using ManagerClient client = await ManagerClient.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
-        await using QueueProxy<object?> jobs = await client.GetQueueAsync<object?>(JobWire.JobQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await using QueueProxy<object?> results = await client.GetQueueAsync<object?>(JobWire.ResultQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
-        string? statusId = await FindStatusAsync(client, cancellationToken).ConfigureAwait(false);
-        // Leases only with a server that says its time-to-run (and so reads ChunkReports); the seed's
-        // Python server and older factor-servers get the seed's get and bare dicts. Decided once per
-        // connection: a restarted server may be another one.
-        TimeSpan? timeToRun = statusId is null ? null : await TimeToRunAsync(client, statusId, cancellationToken).ConfigureAwait(false);
-        TimeSpan? numberTimeout = statusId is null ? null : await SecondsAsync(client, statusId, JobWire.NumberTimeoutMethod, cancellationToken).ConfigureAwait(false);
-        WorkerOptions work = numberTimeout is { } limit ? options with { FactorNumber = ChunkFactorizer.Within(limit) } : options;
-        // Without a status object (a Python server) an empty queue means the end, the seed's rule,
-        // so a long wait would only delay the exit; a short grace covers a server between two puts.
-        TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
+        ServerHandles handles = await ServerHandles.OpenAsync(client, cancellationToken).ConfigureAwait(false); // given back in the finally below
         LeasedWorker? leased = null; // the drain under leases, kept across empty-queue checks (it holds the prefetched chunk)
-        connected();
         try
         {
+            (QueueProxy<object?> jobs, QueueProxy<object?> results, string? statusId) = (handles.Jobs, handles.Results, handles.StatusId);
+            // Leases only with a server that says its time-to-run (and so reads ChunkReports); the seed's
+            // Python server and older factor-servers get the seed's get and bare dicts. Decided once per
+            // connection: a restarted server may be another one.
+            TimeSpan? timeToRun = statusId is null ? null : await TimeToRunAsync(client, statusId, cancellationToken).ConfigureAwait(false);
+            TimeSpan? numberTimeout = statusId is null ? null : await SecondsAsync(client, statusId, JobWire.NumberTimeoutMethod, cancellationToken).ConfigureAwait(false);
+            WorkerOptions work = numberTimeout is { } limit ? options with { FactorNumber = ChunkFactorizer.Within(limit) } : options;
+            // Without a status object (a Python server) an empty queue means the end, the seed's rule,
+            // so a long wait would only delay the exit; a short grace covers a server between two puts.
+            TimeSpan wait = statusId is null ? TimeSpan.FromMilliseconds(200) : options.PollInterval;
+            connected();
             while (true)
             {
                 try
@@ -128,10 +127,7 @@ public static class WorkerLoop
             {
                 await leased.DisposeAsync().ConfigureAwait(false);
             }
-            if (statusId is not null)
-            {
-                await ReleaseAsync(client, statusId).ConfigureAwait(false);
-            }
+            await handles.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -212,20 +208,6 @@ public static class WorkerLoop
     internal static bool IsNotExposed(RemoteException e) =>
         e.RemoteType is "AttributeError" or "builtins.AttributeError";
 
-    /// <summary>The status object's ident, or null when the server has none (a Python server).</summary>
-    private static async Task<string?> FindStatusAsync(ManagerClient client, CancellationToken cancellationToken)
-    {
-        try
-        {
-            (Managers.Wire.Token token, _) = await client.CreateAsync(JobWire.Status, [], cancellationToken).ConfigureAwait(false);
-            return token.Id;
-        }
-        catch (RemoteException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>The run's phase; a server older than the <c>phase</c> method only knows finished or not.</summary>
     private static async Task<string> PhaseAsync(ManagerClient client, string statusId, CancellationToken cancellationToken)
     {
@@ -238,18 +220,6 @@ public static class WorkerLoop
         {
             bool finished = await client.CallAsync(statusId, JobWire.IsFinishedMethod, PyTuple.Empty, cancellationToken: cancellationToken).ConfigureAwait(false) is true;
             return finished ? JobWire.PhaseFinished : JobWire.PhaseRunning;
-        }
-    }
-
-    private static async Task ReleaseAsync(ManagerClient client, string ident)
-    {
-        try
-        {
-            await client.DecRefAsync(ident).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or RemoteException or ManagerAuthenticationException)
-        {
-            // The server is gone or finishing: nothing left to release.
         }
     }
 }
