@@ -63,7 +63,7 @@ public static class FactorizationVerifier
         {
             // A repeated factor (they usually come sorted: 2 2 2 3 ...) was proven prime a moment ago.
             bool provenBefore = f == checkedPrime && f >= 2;
-            if (!provenBefore && !Primality.IsPrime(f))
+            if (!provenBefore && !Primality.IsPrimeExpectingPrime(f))
             {
                 reason = Format($"{f} is not prime");
                 return false;

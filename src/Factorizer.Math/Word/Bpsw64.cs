@@ -13,7 +13,7 @@ namespace Factorizer.Math.Word;
 internal static class Bpsw64
 {
     /// <summary>After this many P candidates without (D/n) = -1, check whether n is a square (then none exists).</summary>
-    private const int TriesBeforeSquareCheck = 6;
+    internal const int TriesBeforeSquareCheck = 6;
 
     /// <summary>Exact primality of odd <paramref name="n"/> &gt;= 3 (no trial division; callers do that).</summary>
     public static bool IsPrimeOdd(ulong n)
@@ -27,7 +27,12 @@ internal static class Bpsw64
     {
         ulong n = mont.N;
         int s = BitOperations.TrailingZeroCount(n - 1);
-        ulong x = mont.PowerOfTwo((n - 1) >> s);
+        return EndsStrongBase2(mont, mont.PowerOfTwo((n - 1) >> s), s);
+    }
+
+    /// <summary>The end of the strong test from x = 2^d (n - 1 = d·2^s): x = ±1, or x^(2^r) = -1 for some 0 &lt; r &lt; s.</summary>
+    internal static bool EndsStrongBase2(Montgomery64 mont, ulong x, int s)
+    {
         ulong minusOne = mont.MinusOne;
         if (x == mont.One || x == minusOne)
         {
@@ -84,15 +89,33 @@ internal static class Bpsw64
         ulong w = pm;
         for (int bit = 63 - BitOperations.LeadingZeroCount(d); bit >= 0; bit--)
         {
-            // Bit set: (v, w) = (V_k·V_(k+1) - P, V_(k+1)² - 2); clear: (V_k² - 2, V_k·V_(k+1) - P). Mask selects:
-            // the bits of d are random, and a branch on them mispredicts half the time.
-            ulong mask = 0UL - ((d >> bit) & 1);
-            ulong mixed = mont.SubtractBranchless(mont.MultiplyBranchless(v, w), pm);
-            ulong squared = v ^ ((v ^ w) & mask);
-            squared = mont.SubtractBranchless(mont.MultiplyBranchless(squared, squared), two);
-            v = squared ^ ((squared ^ mixed) & mask);
-            w = mixed ^ ((mixed ^ squared) & mask);
+            (v, w) = LucasStep(mont, v, w, pm, two, (d >> bit) & 1);
         }
+        return EndsExtraStrongLucas(mont, v, w, pm, s);
+    }
+
+    /// <summary>
+    /// One step of the Lucas ladder (Q = 1) from (v, w) = (V_k, V_(k+1)) to k' = 2k + <paramref name="bit"/>:
+    /// bit set, (V_k·V_(k+1) - P, V_(k+1)² - 2); clear, (V_k² - 2, V_k·V_(k+1) - P). Mask selects: the bits
+    /// of the exponent are random, and a branch on them mispredicts half the time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (ulong V, ulong W) LucasStep(Montgomery64 mont, ulong v, ulong w, ulong pm, ulong two, ulong bit)
+    {
+        ulong mask = 0UL - bit;
+        ulong mixed = mont.SubtractBranchless(mont.MultiplyBranchless(v, w), pm);
+        ulong squared = v ^ ((v ^ w) & mask);
+        squared = mont.SubtractBranchless(mont.MultiplyBranchless(squared, squared), two);
+        return (squared ^ ((squared ^ mixed) & mask), mixed ^ ((mixed ^ squared) & mask));
+    }
+
+    /// <summary>
+    /// The end of the extra strong Lucas test from (v, w) = (V_d, V_(d+1)) (n + 1 = d·2^s): U_d = 0 and
+    /// V_d = ±2, or V_(d·2^r) = 0 for some 0 &lt;= r &lt; s - 1.
+    /// </summary>
+    internal static bool EndsExtraStrongLucas(Montgomery64 mont, ulong v, ulong w, ulong pm, int s)
+    {
+        ulong two = mont.Add(mont.One, mont.One);
         if (v == two || v == mont.N - two)
         {
             // V_d = ±2; U_d = 0 too?

@@ -47,6 +47,22 @@ public class FactorizationVerifierTests
         Assert.Equal("3825123056546413051 is not prime", reason);
     }
 
+    [Theory]
+    [InlineData(6_141UL, new ulong[] { 3, 2_047 }, "2047 is not prime")]                         // base-2 strong pseudoprime
+    [InlineData(561UL, new ulong[] { 561 }, "561 is not prime")]                                 // Carmichael
+    [InlineData(2_049_302UL, new ulong[] { 2, 1_024_651 }, "1024651 is not prime")]              // Carmichael past the bitmap
+    [InlineData(9_518_246_282UL, new ulong[] { 2, 4_759_123_141 }, "4759123141 is not prime")]  // strong pseudoprime to 2, 7, 61
+    [InlineData(3_366_014_008_899UL, new ulong[] { 3, 1_122_004_669_633 }, "1122004669633 is not prime")]
+    [InlineData(1_000_006_000_009UL, new ulong[] { 1_000_006_000_009 }, "1000006000009 is not prime")] // 1000003²
+    [InlineData(5_777UL, new ulong[] { 5_777 }, "5777 is not prime")]                            // extra strong Lucas pseudoprime
+    public void Verify_UlongPseudoprimeClaimedAsFactor_IsRefusedThoughTheProductMatches(ulong n, ulong[] factors, string reason)
+    {
+        Assert.False(FactorizationVerifier.Verify(n, factors, out string? why));
+        Assert.Equal(reason, why);
+        Assert.False(FactorizationVerifier.Verify((BigInteger)n, [.. factors.Select(f => (BigInteger)f)], out why));
+        Assert.Equal(reason, why);
+    }
+
     [Fact]
     public void Verify_ZeroAndOne_OnlyEmptyListIsValid()
     {

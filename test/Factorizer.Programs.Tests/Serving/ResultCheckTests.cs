@@ -117,4 +117,24 @@ public class ResultCheckTests
         Assert.Equal("1:", ResultCheck.FormatLine(1, []));
         Assert.Equal("8: 2 2 2", ResultCheck.FormatLine(8, [2, 2, 2]));
     }
+
+    [Fact]
+    public void VerifyPacked_PseudoprimesClaimedAsFactors_AreRefusedThoughEachProductMatches()
+    {
+        // The product check alone would pass all of these: only proving every factor prime refuses them.
+        List<object?> numbers = [6_141L, 9_518_246_282L, 1_000_006_000_009L, 2_049_302L, 10L];
+        var packed = new Factorizer.Work.Jobs.PackedResults();
+        packed.Add(0, [3, 2_047]);             // a base-2 strong pseudoprime
+        packed.Add(1, [2, 4_759_123_141]);     // a strong pseudoprime to bases 2, 7 and 61
+        packed.Add(2, [1_000_006_000_009]);    // 1000003²
+        packed.Add(3, [2, 1_024_651]);         // a Carmichael number
+        packed.Add(4, [2, 5]);
+        (List<(int Index, string Line)> lines, List<string> problems) = ResultCheck.VerifyPacked(numbers, packed.Take());
+        Assert.Equal([(4, "10: 2 5")], lines);
+        Assert.Equal(4, problems.Count);
+        Assert.Contains("2047 is not prime", problems[0], StringComparison.Ordinal);
+        Assert.Contains("4759123141 is not prime", problems[1], StringComparison.Ordinal);
+        Assert.Contains("1000006000009 is not prime", problems[2], StringComparison.Ordinal);
+        Assert.Contains("1024651 is not prime", problems[3], StringComparison.Ordinal);
+    }
 }
