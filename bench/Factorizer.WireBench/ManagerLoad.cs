@@ -7,14 +7,15 @@ namespace Factorizer.WireBench;
 
 /// <summary>
 /// C# clients doing put+get round trips of <c>[1, 2, 3]</c> through a queue proxy, each on its own connection:
-/// async calls (PutAsync/GetAsync) on the thread pool, or synchronous ones (Put/Get) each on a thread of its own.
+/// async calls (PutAsync/GetAsync) on the thread pool, or synchronous ones (Put/Get) each on a thread of its own,
+/// or the put and the get pipelined in one round trip (ManagerClient.CallAll), also on a thread of its own.
 /// </summary>
 internal static class ManagerLoad
 {
     private static readonly List<object?> Item = [1L, 2L, 3L];
 
     /// <summary>Runs <paramref name="clients"/> clients for <paramref name="duration"/>; returns pairs per second (summed over clients).</summary>
-    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false)
+    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false, bool pipelined = false)
     {
         var proxies = new List<(ManagerClient Client, QueueProxy<object?> Queue)>();
         try
@@ -28,9 +29,9 @@ internal static class ManagerLoad
             {
                 await PairsAsync(queue, 300).ConfigureAwait(false); // warm-up: the channel, the JIT's tiers
             }
-            if (sync)
+            if (sync || pipelined)
             {
-                return Threads(proxies.Select(p => p.Queue).ToList(), duration);
+                return Threads(proxies.Select(p => (p.Client, p.Queue)).ToList(), duration, pipelined);
             }
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task<double>[] runs = [.. proxies.Select(p => Task.Run(async () =>
@@ -51,19 +52,20 @@ internal static class ManagerLoad
         }
     }
 
-    private static double Threads(List<QueueProxy<object?>> queues, TimeSpan duration)
+    private static double Threads(List<(ManagerClient Client, QueueProxy<object?> Queue)> queues, TimeSpan duration, bool pipelined)
     {
         double[] rates = new double[queues.Count];
         using var start = new Barrier(queues.Count);
         Thread[] threads = [.. queues.Select((queue, i) => new Thread(() =>
         {
-            Pairs(queue, 300);
+            Action<int> pairs50 = pipelined ? n => PipelinedPairs(queue.Client, queue.Queue, n) : n => Pairs(queue.Queue, n);
+            pairs50(300);
             start.SignalAndWait();
             long pairs = 0;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < duration)
             {
-                Pairs(queue, 50);
+                pairs50(50);
                 pairs += 50;
             }
             rates[i] = pairs / clock.Elapsed.TotalSeconds;
@@ -85,6 +87,16 @@ internal static class ManagerLoad
         {
             queue.Put(Item);
             Check(queue.Get());
+        }
+    }
+
+    /// <summary>The put and the get in one round trip (ManagerClient.CallAll): both requests in one write.</summary>
+    private static void PipelinedPairs(ManagerClient client, QueueProxy<object?> queue, int count)
+    {
+        (string, string, PyTuple)[] pair = [(queue.Token.Id, "put", new PyTuple(Item)), (queue.Token.Id, "get", PyTuple.Empty)];
+        for (int i = 0; i < count; i++)
+        {
+            Check(client.CallAll(pair)[1]);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Factorizer.Managers.Auth;
 using Factorizer.Managers.Wire;
+using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client;
 
@@ -75,17 +76,47 @@ internal sealed class ClientConnection : IAsyncDisposable
         try
         {
             Wait(_channel.SendAsync(request.ToValue(), CancellationToken.None));
-            if (!_channel.Frames.HasBufferedFrame)
-            {
-                _socket.Poll(-1, SelectMode.SelectRead); // readable: the reply, or the end of the stream
-            }
-            ValueTask<byte[]?> read = _channel.ReadFrameAsync(CancellationToken.None);
-            return ToReply(read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult());
+            return ReadReply();
         }
         catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
         {
             throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Sends several requests at once (one write) and reads their replies, in order, on the calling thread, as
+    /// <see cref="Request(Wire.Request)"/> does for one: one round trip for the lot. The server answers them one
+    /// after another exactly as if they had come one by one.
+    /// </summary>
+    public Reply[] RequestAll(IReadOnlyList<Request> requests)
+    {
+        try
+        {
+            byte[][] pickles = [.. requests.Select(r => PyPickle.Dumps(r.ToValue()))];
+            Wait(_channel.Frames.WriteFramesAsync(pickles, CancellationToken.None));
+            var replies = new Reply[requests.Count];
+            for (int i = 0; i < replies.Length; i++)
+            {
+                replies[i] = ReadReply();
+            }
+            return replies;
+        }
+        catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
+        {
+            throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads one reply on the calling thread, blocked in the kernel (<c>poll</c>) until it has come.</summary>
+    private Reply ReadReply()
+    {
+        if (!_channel.Frames.HasBufferedFrame)
+        {
+            _socket.Poll(-1, SelectMode.SelectRead); // readable: the reply, or the end of the stream
+        }
+        ValueTask<byte[]?> read = _channel.ReadFrameAsync(CancellationToken.None);
+        return ToReply(read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult());
     }
 
     private static void Wait(ValueTask pending)

@@ -145,6 +145,50 @@ public sealed class ManagerClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Makes several calls in one round trip, synchronously (as <see cref="Call"/>): all the requests leave in one
+    /// write on one channel, and the server answers them in order, one after another, exactly as if each had
+    /// waited for the one before (so <c>put</c> on the result queue and <c>get</c> on the job queue cost a
+    /// worker one round trip, not two). Returns the results in order. Every call is made even when an earlier
+    /// one fails; the first failure is then thrown, after all replies are in. A call that waits (a blocking
+    /// get) holds up the ones after it.
+    /// </summary>
+    public object?[] CallAll(IReadOnlyList<(string Ident, string Method, PyTuple Args)> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Reply[] replies;
+        try
+        {
+            replies = channel.RequestAll([.. calls.Select(c => new Request(c.Ident, c.Method, c.Args, NoKwargs))]);
+        }
+        catch
+        {
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        ReturnChannel(channel);
+        var results = new object?[replies.Length];
+        Exception? first = null;
+        for (int i = 0; i < replies.Length; i++)
+        {
+            try
+            {
+                results[i] = ResultOf(replies[i]);
+            }
+            catch (Exception e) when (e is RemoteException or Queues.QueueEmptyException or Queues.QueueFullException)
+            {
+                first ??= e;
+            }
+        }
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+        return results;
+    }
+
+    /// <summary>
     /// A typed proxy for a queue registered as <paramref name="typeId"/> (the seed's <c>get_job_q</c>, or
     /// <c>get_queue</c> with a name argument). Dispose it to release the server-side reference.
     /// </summary>
