@@ -13,6 +13,11 @@ namespace Factorizer.WireBench;
 internal static class ManagerLoad
 {
     private static readonly List<object?> Item = [1L, 2L, 3L];
+    private static long _cpuAtStart;
+    private static long _timedPairs;
+
+    /// <summary>This process's CPU time (all its threads) per timed pair in the last run on threads (sync or pipelined).</summary>
+    public static TimeSpan LastCpuPerPair { get; private set; }
 
     /// <summary>Runs <paramref name="clients"/> clients for <paramref name="duration"/>; returns pairs per second (summed over clients).</summary>
     public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false, bool pipelined = false)
@@ -25,13 +30,14 @@ internal static class ManagerLoad
                 ManagerClient client = await QueueManager.ConnectAsync("127.0.0.1", port, authKey).ConfigureAwait(false);
                 proxies.Add((client, await client.GetQueueAsync<object?>(typeId).ConfigureAwait(false)));
             }
+            if (sync || pipelined)
+            {
+                // Synchronous calls only: their channels stay blocking sockets, out of the event loop (ManagerClient.Call).
+                return Threads(proxies.Select(p => (p.Client, p.Queue)).ToList(), duration, pipelined);
+            }
             foreach ((_, QueueProxy<object?> queue) in proxies)
             {
                 await PairsAsync(queue, 300).ConfigureAwait(false); // warm-up: the channel, the JIT's tiers
-            }
-            if (sync || pipelined)
-            {
-                return Threads(proxies.Select(p => (p.Client, p.Queue)).ToList(), duration, pipelined);
             }
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task<double>[] runs = [.. proxies.Select(p => Task.Run(async () =>
@@ -61,6 +67,10 @@ internal static class ManagerLoad
             Action<int> pairs50 = pipelined ? n => PipelinedPairs(queue.Client, queue.Queue, n) : n => Pairs(queue.Queue, n);
             pairs50(300);
             start.SignalAndWait();
+            if (i == 0)
+            {
+                Interlocked.Exchange(ref _cpuAtStart, Environment.CpuUsage.TotalTime.Ticks);
+            }
             long pairs = 0;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < duration)
@@ -69,6 +79,7 @@ internal static class ManagerLoad
                 pairs += 50;
             }
             rates[i] = pairs / clock.Elapsed.TotalSeconds;
+            Interlocked.Add(ref _timedPairs, pairs);
         }))];
         foreach (Thread t in threads)
         {
@@ -78,6 +89,7 @@ internal static class ManagerLoad
         {
             t.Join();
         }
+        LastCpuPerPair = TimeSpan.FromTicks(Environment.CpuUsage.TotalTime.Ticks - _cpuAtStart) / System.Math.Max(1, Interlocked.Exchange(ref _timedPairs, 0));
         return rates.Sum();
     }
 

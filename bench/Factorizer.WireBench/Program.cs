@@ -19,7 +19,7 @@ if (args.Length > 0 && args[0] == "load")
 {
     byte[] key = System.Text.Encoding.UTF8.GetBytes(args[Array.IndexOf(args, "--authkey") + 1]);
     double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")), sync: args.Contains("--sync"), pipelined: args.Contains("--pipelined"));
-    Console.WriteLine($"{rate:0} pairs/s");
+    Console.WriteLine($"{rate:0} pairs/s, client CPU {ManagerLoad.LastCpuPerPair.TotalMicroseconds:0.0} µs per pair (sync and pipelined clients)");
     return 0;
 }
 

@@ -128,7 +128,7 @@ public sealed class ManagerClient : IAsyncDisposable
     public object? Call(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        ClientConnection channel = TakeIdle() ?? OpenChannel();
         Reply reply;
         try
         {
@@ -156,7 +156,7 @@ public sealed class ManagerClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(calls);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        ClientConnection channel = TakeIdle() ?? OpenChannel();
         Reply[] replies;
         try
         {
@@ -215,6 +215,25 @@ public sealed class ManagerClient : IAsyncDisposable
         catch
         {
             await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new call channel opened on the calling thread with blocking calls only (<see cref="ClientConnection.Open"/>),
+    /// for the synchronous calls: it stays out of the socket engine's event loop until an async call uses it.
+    /// </summary>
+    private ClientConnection OpenChannel()
+    {
+        ClientConnection channel = ClientConnection.Open(_options);
+        try
+        {
+            ReplyDecoder.ResultOf(channel.Request(Request.Of(null, WireLiterals.AcceptConnection, _options.ConnectionName)));
+            return channel;
+        }
+        catch
+        {
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }

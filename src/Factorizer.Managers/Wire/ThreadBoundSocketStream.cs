@@ -22,21 +22,29 @@ namespace Factorizer.Managers.Wire;
 internal sealed class ThreadBoundSocketStream : Stream
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _async;
+    private NetworkStream? _asyncStream; // made on first use: a NetworkStream needs a connected socket
     private Thread? _owner;
+    private bool _wentAsync;
 
-    /// <summary>Wraps <paramref name="socket"/>, which must not have been used by an async operation yet; owns it.</summary>
-    public ThreadBoundSocketStream(Socket socket)
-    {
-        _socket = socket;
-        _async = new NetworkStream(socket, ownsSocket: true);
-    }
+    /// <summary>
+    /// Wraps <paramref name="socket"/> (connected, or to be connected by a blocking call on the bound thread), which
+    /// must not have been used by an async operation yet; owns it.
+    /// </summary>
+    public ThreadBoundSocketStream(Socket socket) => _socket = socket;
+
+    private NetworkStream Async => LazyInitializer.EnsureInitialized(ref _asyncStream, () => new NetworkStream(_socket, ownsSocket: true));
 
     /// <summary>From now on, reads and writes made on the calling thread block it in the kernel.</summary>
     public void Bind() => Volatile.Write(ref _owner, Thread.CurrentThread);
 
     /// <summary>Ends <see cref="Bind"/> for good: every read and write is async from now on.</summary>
     public void Release() => Volatile.Write(ref _owner, null);
+
+    /// <summary>
+    /// True until an operation has taken the async path: until then the socket is in blocking mode and out of the
+    /// socket engine's event loop, so a blocking read costs one system call and wakes only its own thread.
+    /// </summary>
+    public bool NeverAsync => !Volatile.Read(ref _wentAsync);
 
     /// <summary>True while bound to a thread (blocking I/O on it).</summary>
     public bool IsBound => Volatile.Read(ref _owner) is not null;
@@ -47,7 +55,8 @@ internal sealed class ThreadBoundSocketStream : Stream
     {
         if (!OnBoundThread)
         {
-            return _async.ReadAsync(buffer, cancellationToken);
+            Volatile.Write(ref _wentAsync, true);
+            return Async.ReadAsync(buffer, cancellationToken);
         }
         cancellationToken.ThrowIfCancellationRequested();
         using CancellationTokenRegistration closeOnCancel = ShutdownOnCancel(cancellationToken, SocketShutdown.Receive);
@@ -70,7 +79,8 @@ internal sealed class ThreadBoundSocketStream : Stream
     {
         if (!OnBoundThread)
         {
-            return _async.WriteAsync(buffer, cancellationToken);
+            Volatile.Write(ref _wentAsync, true);
+            return Async.WriteAsync(buffer, cancellationToken);
         }
         cancellationToken.ThrowIfCancellationRequested();
         using CancellationTokenRegistration closeOnCancel = ShutdownOnCancel(cancellationToken, SocketShutdown.Both);
@@ -128,9 +138,9 @@ internal sealed class ThreadBoundSocketStream : Stream
     {
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _async.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Async.Read(buffer, offset, count);
 
-    public override void Write(byte[] buffer, int offset, int count) => _async.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count) => Async.Write(buffer, offset, count);
 
     public override bool CanRead => true;
 
@@ -154,7 +164,7 @@ internal sealed class ThreadBoundSocketStream : Stream
     {
         if (disposing)
         {
-            _async.Dispose();
+            Close(_asyncStream);
         }
         base.Dispose(disposing);
     }
@@ -162,6 +172,19 @@ internal sealed class ThreadBoundSocketStream : Stream
     public override ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return _async.DisposeAsync();
+        Close(_asyncStream);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Close(NetworkStream? stream)
+    {
+        if (stream is not null)
+        {
+            stream.Dispose(); // owns the socket
+        }
+        else
+        {
+            _socket.Dispose();
+        }
     }
 }
