@@ -130,6 +130,38 @@ public class SyncCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncChannel_PeerAcceptsButNeverGreets_FailsWithinTheConnectTimeout()
+    {
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        silent.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        silent.Listen(1); // the kernel completes the TCP handshake; nobody ever sends the challenge
+        var options = new ManagerClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = ((System.Net.IPEndPoint)silent.LocalEndPoint!).Port,
+            AuthKey = TestServer.DefaultKey,
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+        };
+
+        var e = await Assert.ThrowsAsync<ManagerConnectionException>(() => OnOwnThread(() => ClientConnection.Open(options)));
+        Assert.Contains("no answer within", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SyncChannel_NobodyListening_FailsAtOnceWithAConnectionError()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            port = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        var options = new ManagerClientOptions { Host = "127.0.0.1", Port = port, AuthKey = TestServer.DefaultKey };
+
+        await Assert.ThrowsAsync<ManagerConnectionException>(() => OnOwnThread(() => ClientConnection.Open(options)));
+    }
+
+    [Fact]
     public async Task Get_ServerStopsWhileBlocked_FailsInsteadOfHanging()
     {
         await using QueueProxy<string> getter = await _client.GetQueueAsync<string>("get_job_q");
