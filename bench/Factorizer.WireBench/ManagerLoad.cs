@@ -7,14 +7,20 @@ namespace Factorizer.WireBench;
 
 /// <summary>
 /// C# clients doing put+get round trips of <c>[1, 2, 3]</c> through a queue proxy, each on its own connection:
-/// async calls (PutAsync/GetAsync) on the thread pool, or synchronous ones (Put/Get) each on a thread of its own.
+/// async calls (PutAsync/GetAsync) on the thread pool, or synchronous ones (Put/Get) each on a thread of its own,
+/// or the put and the get pipelined in one round trip (ManagerClient.CallAll), also on a thread of its own.
 /// </summary>
 internal static class ManagerLoad
 {
     private static readonly List<object?> Item = [1L, 2L, 3L];
+    private static long _cpuAtStart;
+    private static long _timedPairs;
+
+    /// <summary>This process's CPU time (all its threads) per timed pair in the last run on threads (sync or pipelined).</summary>
+    public static TimeSpan LastCpuPerPair { get; private set; }
 
     /// <summary>Runs <paramref name="clients"/> clients for <paramref name="duration"/>; returns pairs per second (summed over clients).</summary>
-    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false)
+    public static async Task<double> RunAsync(int port, byte[] authKey, string typeId, int clients, TimeSpan duration, bool sync = false, bool pipelined = false)
     {
         var proxies = new List<(ManagerClient Client, QueueProxy<object?> Queue)>();
         try
@@ -24,13 +30,14 @@ internal static class ManagerLoad
                 ManagerClient client = await QueueManager.ConnectAsync("127.0.0.1", port, authKey).ConfigureAwait(false);
                 proxies.Add((client, await client.GetQueueAsync<object?>(typeId).ConfigureAwait(false)));
             }
+            if (sync || pipelined)
+            {
+                // Synchronous calls only: their channels stay blocking sockets, out of the event loop (ManagerClient.Call).
+                return Threads(proxies.Select(p => (p.Client, p.Queue)).ToList(), duration, pipelined);
+            }
             foreach ((_, QueueProxy<object?> queue) in proxies)
             {
                 await PairsAsync(queue, 300).ConfigureAwait(false); // warm-up: the channel, the JIT's tiers
-            }
-            if (sync)
-            {
-                return Threads(proxies.Select(p => p.Queue).ToList(), duration);
             }
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task<double>[] runs = [.. proxies.Select(p => Task.Run(async () =>
@@ -51,22 +58,28 @@ internal static class ManagerLoad
         }
     }
 
-    private static double Threads(List<QueueProxy<object?>> queues, TimeSpan duration)
+    private static double Threads(List<(ManagerClient Client, QueueProxy<object?> Queue)> queues, TimeSpan duration, bool pipelined)
     {
         double[] rates = new double[queues.Count];
         using var start = new Barrier(queues.Count);
         Thread[] threads = [.. queues.Select((queue, i) => new Thread(() =>
         {
-            Pairs(queue, 300);
+            Action<int> pairs50 = pipelined ? n => PipelinedPairs(queue.Client, queue.Queue, n) : n => Pairs(queue.Queue, n);
+            pairs50(300);
             start.SignalAndWait();
+            if (i == 0)
+            {
+                Interlocked.Exchange(ref _cpuAtStart, Environment.CpuUsage.TotalTime.Ticks);
+            }
             long pairs = 0;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < duration)
             {
-                Pairs(queue, 50);
+                pairs50(50);
                 pairs += 50;
             }
             rates[i] = pairs / clock.Elapsed.TotalSeconds;
+            Interlocked.Add(ref _timedPairs, pairs);
         }))];
         foreach (Thread t in threads)
         {
@@ -76,6 +89,7 @@ internal static class ManagerLoad
         {
             t.Join();
         }
+        LastCpuPerPair = TimeSpan.FromTicks(Environment.CpuUsage.TotalTime.Ticks - _cpuAtStart) / System.Math.Max(1, Interlocked.Exchange(ref _timedPairs, 0));
         return rates.Sum();
     }
 
@@ -85,6 +99,16 @@ internal static class ManagerLoad
         {
             queue.Put(Item);
             Check(queue.Get());
+        }
+    }
+
+    /// <summary>The put and the get in one round trip (ManagerClient.CallAll): both requests in one write.</summary>
+    private static void PipelinedPairs(ManagerClient client, QueueProxy<object?> queue, int count)
+    {
+        (string, string, PyTuple)[] pair = [(queue.Token.Id, "put", new PyTuple(Item)), (queue.Token.Id, "get", PyTuple.Empty)];
+        for (int i = 0; i < count; i++)
+        {
+            Check(client.CallAll(pair)[1]);
         }
     }
 

@@ -2,18 +2,24 @@ using System.Globalization;
 using Factorizer.WireBench;
 
 // The queue protocol's speed and scale (bench/README.md, "Factorizer.WireBench"). Two more modes: `blockers`
-// is the child process of the scale section; `load` runs C# clients against any manager (for profiling).
+// is the child process of the scale section, `echo` that of the socket floor; `load` runs C# clients against any
+// manager (for profiling).
 int Arg(string name) => int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture);
 if (args.Length > 0 && args[0] == "blockers")
 {
     await ScaleSection.BlockersAsync(Arg("--port"), Arg("--count"));
     return 0;
 }
+if (args.Length > 0 && args[0] == "echo")
+{
+    SocketFloor.Echo(Arg("--port"));
+    return 0;
+}
 if (args.Length > 0 && args[0] == "load")
 {
     byte[] key = System.Text.Encoding.UTF8.GetBytes(args[Array.IndexOf(args, "--authkey") + 1]);
-    double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")), sync: args.Contains("--sync"));
-    Console.WriteLine($"{rate:0} pairs/s");
+    double rate = await ManagerLoad.RunAsync(Arg("--port"), key, "get_q", Arg("--clients"), TimeSpan.FromSeconds(Arg("--seconds")), sync: args.Contains("--sync"), pipelined: args.Contains("--pipelined"));
+    Console.WriteLine($"{rate:0} pairs/s, client CPU {ManagerLoad.LastCpuPerPair.TotalMicroseconds:0.0} µs per pair (sync and pipelined clients)");
     return 0;
 }
 

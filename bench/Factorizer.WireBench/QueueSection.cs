@@ -37,6 +37,8 @@ internal static class QueueSection
             PythonSide(cpython, "py8-cpython", 8);
             Add("cs1-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time, sync: true).GetAwaiter().GetResult());
             Add("cs1-async", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time).GetAwaiter().GetResult());
+            Add("floor", SocketFloor.RoundTrips(time) / 2);
+            Add("cs1-pipelined", ManagerLoad.RunAsync(ours.Port, key, "get_q", 1, time, pipelined: true).GetAwaiter().GetResult());
             Add("cs8-ours", ManagerLoad.RunAsync(ours.Port, key, "get_q", 8, time, sync: true).GetAwaiter().GetResult());
             Add("cs8-async", ManagerLoad.RunAsync(ours.Port, key, "get_q", 8, time).GetAwaiter().GetResult());
             if (beanstalkd is not null)
@@ -68,6 +70,12 @@ internal static class QueueSection
             new("queue", "1 client: the same with PutAsync/GetAsync",
                 BenchRow.Rate(M("cs1-async")), $"CPython+CPython {BenchRow.Rate(M("py1-cpython"))}",
                 M("cs1-async") / M("py1-cpython"), "report"),
+            new("queue", "floor: raw loopback TCP ping-pong between two C# processes, 2 round trips per pair",
+                BenchRow.Rate(M("floor")), $"CPython+CPython {BenchRow.Rate(M("py1-cpython"))}",
+                M("floor") / M("py1-cpython"), "the most any one-call-at-a-time pair could reach"),
+            new("queue", "1 client: put and get pipelined in one round trip (CallAll; not the goal's measure)",
+                BenchRow.Rate(M("cs1-pipelined")), $"CPython+CPython {BenchRow.Rate(M("py1-cpython"))}",
+                M("cs1-pipelined") / M("py1-cpython"), "report"),
         };
         if (beanstalkd is not null)
         {

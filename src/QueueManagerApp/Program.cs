@@ -32,6 +32,7 @@ return await ProgramShell.RunAsync("queue-manager", args, async stop =>
     {
         AuthKey = System.Text.Encoding.UTF8.GetBytes(key),
         Log = message => Console.Error.WriteLine($"queue-manager: {message}"),
+        OwnThreadConnections = settings.ConnectionThreads,
     };
     var queues = new List<KeyValuePair<string, LocalQueue<object?>>>();
     NamedQueueSet? named = null;

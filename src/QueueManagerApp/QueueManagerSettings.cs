@@ -45,6 +45,10 @@ internal sealed record QueueManagerSettings
           --bind ADDRESS        address to listen on (default 0.0.0.0, all interfaces)
           --authkey KEY         shared secret; or --authkey-file FILE, or FACTOR_AUTHKEY in the
                                 environment. Without one, a random key is made and printed.
+          --connection-threads N
+                                while at most N connections are open, serve each on a thread of
+                                its own (the quickest round trip for a few clients); past N, and for
+                                a call that waits, the event loop serves them (default 4; 0: never)
           --verbose             show stack traces on errors
           --version             show the version
           --help                show this help
@@ -57,7 +61,7 @@ internal sealed record QueueManagerSettings
         journal in use); 2 bad usage; 130 stopped by SIGINT; 143 stopped by SIGTERM.
         """;
 
-    private static readonly string[] ValueOptions = ["port", "bind", "authkey", "authkey-file", "named-queues", "ttr", "data-dir", "fsync"];
+    private static readonly string[] ValueOptions = ["port", "bind", "authkey", "authkey-file", "named-queues", "ttr", "data-dir", "fsync", "connection-threads"];
 
     private static readonly string[] Repeatable = ["queue"];
 
@@ -80,6 +84,7 @@ internal sealed record QueueManagerSettings
     public TimeSpan TimeToRun { get; init; } = TimeSpan.FromSeconds(30);
     public string? DataDir { get; init; }
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Interval;
+    public int ConnectionThreads { get; init; } = 4;
 
     /// <summary>Parses the command line; <see cref="UsageException"/> on anything wrong.</summary>
     public static QueueManagerSettings Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
@@ -116,6 +121,7 @@ internal sealed record QueueManagerSettings
         return new QueueManagerSettings
         {
             Port = (int)line.Integer("port", 5000, 0, 65535),
+            ConnectionThreads = (int)line.Integer("connection-threads", 4, 0, 1000),
             Bind = line.ListenAddress("bind"),
             AuthKey = key is null ? null : System.Text.Encoding.UTF8.GetString(key),
             Queues = queues,

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Factorizer.Managers.Auth;
 using Factorizer.Managers.Wire;
+using Factorizer.Pickle;
 
 namespace Factorizer.Managers.Client;
 
@@ -9,13 +10,57 @@ internal sealed class ClientConnection : IAsyncDisposable
 {
     private readonly MessageChannel _channel;
     private readonly Socket _socket;
+    private readonly ThreadBoundSocketStream? _stream;
     private readonly string _peer;
 
-    private ClientConnection(MessageChannel channel, Socket socket, string peer)
+    private ClientConnection(MessageChannel channel, Socket socket, string peer, ThreadBoundSocketStream? stream = null)
     {
         _channel = channel;
         _socket = socket;
         _peer = peer;
+        _stream = stream;
+    }
+
+    /// <summary>
+    /// Connects and runs the handshake on the calling thread, with blocking calls only, so the socket stays out of
+    /// the socket engine's event loop: the synchronous calls on it then cost one <c>send</c> and one blocking
+    /// <c>recv</c> and wake only the caller (an event-loop socket also wakes the event thread on every reply).
+    /// </summary>
+    public static ClientConnection Open(ManagerClientOptions options)
+    {
+        string peer = $"{options.Host}:{options.Port}";
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var stream = new ThreadBoundSocketStream(socket);
+        var channel = new MessageChannel(stream, options.MaxFrameLength);
+        bool timedOut = false;
+        stream.Bind();
+        try
+        {
+            // A blocking connect has no timeout of its own: closing the socket ends it.
+            using (new Timer(_ => { timedOut = true; socket.Dispose(); }, null, options.ConnectTimeout, Timeout.InfiniteTimeSpan))
+            {
+                socket.Connect(options.Host, options.Port);
+            }
+            using var timeout = new CancellationTokenSource(options.ConnectTimeout);
+            Handshake.RunAsClientAsync(channel.Frames, options.AuthKey, timeout.Token).AsTask().GetAwaiter().GetResult();
+            return new ClientConnection(channel, socket, peer, stream);
+        }
+        catch (Exception e)
+        {
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw e switch
+            {
+                _ when timedOut || e is OperationCanceledException =>
+                    new ManagerConnectionException($"cannot connect to {peer}: no answer within {options.ConnectTimeout.TotalSeconds:0.#} s"),
+                SocketException s => new ManagerConnectionException($"cannot connect to {peer}: {s.Message}", s),
+                IOException io => new ManagerConnectionException($"connection to {peer} broke during the handshake: {io.Message}", io),
+                _ => e,
+            };
+        }
+        finally
+        {
+            stream.Release();
+        }
     }
 
     /// <summary>Connects (TCP_NODELAY on) and runs the client side of the handshake.</summary>
@@ -72,20 +117,80 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// </summary>
     public Reply Request(Request request)
     {
+        bool bound = BindIfBlocking();
         try
         {
             Wait(_channel.SendAsync(request.ToValue(), CancellationToken.None));
-            if (!_channel.Frames.HasBufferedFrame)
-            {
-                _socket.Poll(-1, SelectMode.SelectRead); // readable: the reply, or the end of the stream
-            }
-            ValueTask<byte[]?> read = _channel.ReadFrameAsync(CancellationToken.None);
-            return ToReply(read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult());
+            return ReadReply();
         }
         catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
         {
             throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
         }
+        finally
+        {
+            if (bound)
+            {
+                _stream!.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// For a synchronous call on a connection opened by <see cref="Open"/> and never used by an async call: binds
+    /// its stream to this thread for the call (blocking <c>send</c> and <c>recv</c>). True when bound.
+    /// </summary>
+    private bool BindIfBlocking()
+    {
+        if (_stream is not { NeverAsync: true })
+        {
+            return false;
+        }
+        _stream.Bind();
+        return true;
+    }
+
+    /// <summary>
+    /// Sends several requests at once (one write) and reads their replies, in order, on the calling thread, as
+    /// <see cref="Request(Wire.Request)"/> does for one: one round trip for the lot. The server answers them one
+    /// after another exactly as if they had come one by one.
+    /// </summary>
+    public Reply[] RequestAll(IReadOnlyList<Request> requests)
+    {
+        bool bound = BindIfBlocking();
+        try
+        {
+            byte[][] pickles = [.. requests.Select(r => PyPickle.Dumps(r.ToValue()))];
+            Wait(_channel.Frames.WriteFramesAsync(pickles, CancellationToken.None));
+            var replies = new Reply[requests.Count];
+            for (int i = 0; i < replies.Length; i++)
+            {
+                replies[i] = ReadReply();
+            }
+            return replies;
+        }
+        catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
+        {
+            throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
+        }
+        finally
+        {
+            if (bound)
+            {
+                _stream!.Release();
+            }
+        }
+    }
+
+    /// <summary>Reads one reply on the calling thread, blocked in the kernel (<c>poll</c>) until it has come.</summary>
+    private Reply ReadReply()
+    {
+        if (!_channel.HasOwnThread && !_channel.Frames.HasBufferedFrame)
+        {
+            _socket.Poll(-1, SelectMode.SelectRead); // readable: the reply, or the end of the stream
+        }
+        ValueTask<byte[]?> read = _channel.ReadFrameAsync(CancellationToken.None);
+        return ToReply(read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult());
     }
 
     private static void Wait(ValueTask pending)

@@ -128,7 +128,7 @@ public sealed class ManagerClient : IAsyncDisposable
     public object? Call(string ident, string method, PyTuple args, IReadOnlyDictionary<string, object?>? kwargs = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ClientConnection channel = TakeIdle() ?? RentChannelAsync(CancellationToken.None).GetAwaiter().GetResult();
+        ClientConnection channel = TakeIdle() ?? OpenChannel();
         Reply reply;
         try
         {
@@ -142,6 +142,50 @@ public sealed class ManagerClient : IAsyncDisposable
         }
         ReturnChannel(channel);
         return ResultOf(reply);
+    }
+
+    /// <summary>
+    /// Makes several calls in one round trip, synchronously (as <see cref="Call"/>): all the requests leave in one
+    /// write on one channel, and the server answers them in order, one after another, exactly as if each had
+    /// waited for the one before (so <c>put</c> on the result queue and <c>get</c> on the job queue cost a
+    /// worker one round trip, not two). Returns the results in order. Every call is made even when an earlier
+    /// one fails; the first failure is then thrown, after all replies are in. A call that waits (a blocking
+    /// get) holds up the ones after it.
+    /// </summary>
+    public object?[] CallAll(IReadOnlyList<(string Ident, string Method, PyTuple Args)> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ClientConnection channel = TakeIdle() ?? OpenChannel();
+        Reply[] replies;
+        try
+        {
+            replies = channel.RequestAll([.. calls.Select(c => new Request(c.Ident, c.Method, c.Args, NoKwargs))]);
+        }
+        catch
+        {
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        ReturnChannel(channel);
+        var results = new object?[replies.Length];
+        Exception? first = null;
+        for (int i = 0; i < replies.Length; i++)
+        {
+            try
+            {
+                results[i] = ResultOf(replies[i]);
+            }
+            catch (Exception e) when (e is RemoteException or Queues.QueueEmptyException or Queues.QueueFullException)
+            {
+                first ??= e;
+            }
+        }
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+        return results;
     }
 
     /// <summary>
@@ -171,6 +215,25 @@ public sealed class ManagerClient : IAsyncDisposable
         catch
         {
             await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new call channel opened on the calling thread with blocking calls only (<see cref="ClientConnection.Open"/>),
+    /// for the synchronous calls: it stays out of the socket engine's event loop until an async call uses it.
+    /// </summary>
+    private ClientConnection OpenChannel()
+    {
+        ClientConnection channel = ClientConnection.Open(_options);
+        try
+        {
+            ReplyDecoder.ResultOf(channel.Request(Request.Of(null, WireLiterals.AcceptConnection, _options.ConnectionName)));
+            return channel;
+        }
+        catch
+        {
+            channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }

@@ -16,7 +16,9 @@ namespace Factorizer.Managers.Server;
 /// (a blocked <c>get</c>, say) has the next frame read meanwhile: a client never sends before its
 /// reply, so that read only completes early when the peer goes away, and then the call is
 /// cancelled. A <c>get</c> cancelled that way takes no item, so an item is never handed to a peer
-/// that cannot receive it.
+/// that cannot receive it. On a connection with a thread of its own (ManagerServerOptions.OwnThreadConnections)
+/// every await below completes on that thread until a call has to wait, which moves the connection to the
+/// async path.
 /// </remarks>
 internal sealed class CallLoop(ManagerServer server, MessageChannel channel, SessionInfo caller, ISet<ISharedObject> called)
 {
@@ -37,6 +39,10 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
         int refusalsInRow = 0;
         while (true)
         {
+            if (next is null && channel.HasOwnThread && !server.FewConnections)
+            {
+                channel.LeaveOwnThread(); // many connections now: the event loop serves them without a thread each
+            }
             byte[]? frame;
             try
             {
@@ -88,7 +94,10 @@ internal sealed class CallLoop(ManagerServer server, MessageChannel channel, Ses
             }
             else
             {
-                // The call waits: watch the connection meanwhile, and cancel the call if the peer goes.
+                // The call waits: watch the connection meanwhile, and cancel the call if the peer goes. A connection on a
+                // thread of its own moves to the async path first (that read must not block the thread, and a waiting
+                // call holds no thread).
+                channel.LeaveOwnThread();
                 Task<object?> waiting = running.AsTask();
                 next = channel.ReadFrameAsync(stopping).AsTask();
                 if (await Task.WhenAny(waiting, next).ConfigureAwait(false) == next && !waiting.IsCompleted && PeerGone(next))

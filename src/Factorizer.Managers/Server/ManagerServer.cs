@@ -21,6 +21,11 @@ public sealed class ManagerServer : IAsyncDisposable
     private TcpListener? _listener;
     private Task? _acceptLoop;
     private long _nextSessionId;
+    private int _open; // _sessions.Count without its locks, read per call by connections on threads of their own
+    private int _onOwnThread;
+
+    // A connection thread runs the call loop and the pickle reader and writer: far less than the default 8 MiB.
+    private const int OwnThreadStackSize = 256 * 1024;
 
     /// <summary>Makes a server; call <see cref="Start(IPEndPoint)"/> to listen.</summary>
     public ManagerServer(ManagerServerOptions options)
@@ -128,9 +133,60 @@ public sealed class ManagerServer : IAsyncDisposable
             long id = Interlocked.Increment(ref _nextSessionId);
             var session = new ServerSession(this, socket, id);
             _sessions[id] = session;
-            _ = RunSessionAsync(session, stopping);
+            if (Interlocked.Increment(ref _open) <= _options.OwnThreadConnections)
+            {
+                StartOwnThread(session, stopping);
+            }
+            else
+            {
+                _ = RunSessionAsync(session, stopping);
+            }
         }
     }
+
+    /// <summary>
+    /// True while few enough connections are open for each to be served by a thread of its own
+    /// (<see cref="ManagerServerOptions.OwnThreadConnections"/>).
+    /// </summary>
+    internal bool FewConnections => Volatile.Read(ref _open) <= _options.OwnThreadConnections;
+
+    /// <summary>
+    /// Serves a connection the way CPython's manager serves each: a thread of its own, blocked in the kernel until
+    /// the next message wakes it (one wake-up and two system calls per message; the event loop costs more). The
+    /// thread ends when the session ends or moves to the async path: a call that must wait (a blocked get keeps
+    /// no thread), or more connections than the limit.
+    /// </summary>
+    private void StartOwnThread(ServerSession session, CancellationToken stopping)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                session.RunOnThisThread(() => RunSessionAsync(session, stopping));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _onOwnThread);
+            }
+        }, OwnThreadStackSize)
+        {
+            IsBackground = true,
+            Name = "manager connection",
+        };
+        Interlocked.Increment(ref _onOwnThread);
+        try
+        {
+            thread.UnsafeStart();
+        }
+        catch (OutOfMemoryException)
+        {
+            Interlocked.Decrement(ref _onOwnThread);
+            _ = RunSessionAsync(session, stopping); // no thread to be had: the async path serves it as well
+        }
+    }
+
+    /// <summary>Connections served by a thread of their own right now (the rest are on the async path).</summary>
+    internal int ConnectionsOnOwnThread => Volatile.Read(ref _onOwnThread);
 
     /// <summary>
     /// TCP keepalive, so a peer whose host vanished (power, cable) is noticed and its connection
@@ -170,6 +226,7 @@ public sealed class ManagerServer : IAsyncDisposable
         finally
         {
             _sessions.TryRemove(session.Info.Id, out _);
+            Interlocked.Decrement(ref _open);
             await session.DisposeAsync().ConfigureAwait(false);
             await NotifyObjectsAsync(session).ConfigureAwait(false);
             NotifyClosed(session.Info);

@@ -37,6 +37,15 @@ public sealed record ManagerServerOptions
     /// <summary>Open connections allowed at once; connections past it are closed at once.</summary>
     public int MaxConnections { get; init; } = 10_000;
 
+    /// <summary>
+    /// While at most this many connections are open, each new one is served by a thread of its own that blocks in
+    /// the kernel for its next message, as CPython's manager serves every connection: the quickest round trip for
+    /// a lone client. Past it, connections are served by the socket engine's event loop, which holds no thread per
+    /// connection (a thousand clients blocked in <c>get</c> cost memory, not threads); a connection on its own
+    /// thread moves there too when the count is exceeded, or when a call has to wait. 0 turns threads off.
+    /// </summary>
+    public int OwnThreadConnections { get; init; } = 4;
+
     /// <summary>Whether the <c>shutdown</c> control call may stop the server (CPython allows it).</summary>
     public bool AllowRemoteShutdown { get; init; } = true;
 

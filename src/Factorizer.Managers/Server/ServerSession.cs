@@ -15,6 +15,7 @@ internal sealed class ServerSession : IAsyncDisposable
 {
     private readonly ManagerServer _server;
     private readonly Socket _socket;
+    private readonly ThreadBoundSocketStream _stream;
     private readonly MessageChannel _channel;
 
     public ServerSession(ManagerServer server, Socket socket, long id)
@@ -23,10 +24,29 @@ internal sealed class ServerSession : IAsyncDisposable
         _socket = socket;
         var remote = socket.RemoteEndPoint as IPEndPoint;
         Info = new SessionInfo(id, remote?.Address.ToString() ?? "?", remote?.Port ?? 0);
-        _channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true), server.Options.MaxFrameLength, server.Options.FrameReadTimeout, server.Options.Time);
+        _stream = new ThreadBoundSocketStream(socket);
+        _channel = new MessageChannel(_stream, server.Options.MaxFrameLength, server.Options.FrameReadTimeout, server.Options.Time);
     }
 
     public SessionInfo Info { get; }
+
+    /// <summary>
+    /// Serves this connection on the calling thread, blocking it in the kernel for each message, until the
+    /// session ends or moves to the async path (a call that must wait, too many connections); then returns
+    /// the session's task, which the async path completes.
+    /// </summary>
+    public Task RunOnThisThread(Func<Task> run)
+    {
+        _stream.Bind();
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            _stream.Release();
+        }
+    }
 
     /// <summary>
     /// The objects this connection called methods on, told when it closes. Only the call loop adds

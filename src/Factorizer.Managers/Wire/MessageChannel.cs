@@ -9,11 +9,21 @@ namespace Factorizer.Managers.Wire;
 /// </summary>
 internal sealed class MessageChannel(Stream stream, long maxFrameLength, TimeSpan? frameTimeout = null, TimeProvider? time = null) : IAsyncDisposable
 {
+    private readonly Stream _stream = stream;
     private readonly TimeSpan _frameTimeout = frameTimeout ?? Timeout.InfiniteTimeSpan;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>The frame layer (the handshake runs on it directly).</summary>
     public FrameStream Frames { get; } = new(stream);
+
+    /// <summary>
+    /// True while the connection is served by a thread of its own that blocks in the kernel for each message
+    /// (<see cref="ThreadBoundSocketStream"/>); false on the async path.
+    /// </summary>
+    public bool HasOwnThread => _stream is ThreadBoundSocketStream { IsBound: true };
+
+    /// <summary>Moves the connection to the async path for good (a no-op when it is there already).</summary>
+    public void LeaveOwnThread() => (_stream as ThreadBoundSocketStream)?.Release();
 
     /// <summary>Largest frame accepted after the handshake.</summary>
     public long MaxFrameLength { get; } = maxFrameLength;

@@ -88,6 +88,80 @@ public class SyncCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallAll_PutOnOneQueueAndGetOnAnother_InOneRoundTrip()
+    {
+        (Token jobs, _) = await _client.CreateAsync("get_job_q", []);
+        (Token results, _) = await _client.CreateAsync("get_result_q", []);
+        await _server.Jobs.PutAsync("next chunk");
+
+        object?[] got = await OnOwnThread(() => _client.CallAll([(results.Id, "put", new PyTuple("result")), (jobs.Id, "get", PyTuple.Empty)]));
+
+        Assert.Equal(new object?[] { null, "next chunk" }, got);
+        Assert.Equal("result", await _server.Results.GetAsync(TimeSpan.Zero));
+        await _client.DecRefAsync(jobs.Id);
+        await _client.DecRefAsync(results.Id);
+    }
+
+    [Fact]
+    public async Task CallAll_AFailedCall_TheRestAreStillMadeAndTheChannelStaysInStep()
+    {
+        (Token token, _) = await _client.CreateAsync("get_job_q", []);
+
+        await Assert.ThrowsAsync<QueueEmptyException>(() => OnOwnThread(() =>
+            _client.CallAll([(token.Id, "get_nowait", PyTuple.Empty), (token.Id, "put", new PyTuple(5L)), (token.Id, "no_such_method", PyTuple.Empty)])));
+
+        Assert.Equal(1, _server.Jobs.Count); // the put after the failed get was made
+        Assert.Equal(5L, await OnOwnThread(() => _client.Call(token.Id, "get_nowait", PyTuple.Empty)));
+        await _client.DecRefAsync(token.Id);
+    }
+
+    [Fact]
+    public async Task CallAll_ABlockedGetFirst_TheCallsAfterItWaitForIt()
+    {
+        (Token token, _) = await _client.CreateAsync("get_job_q", []);
+
+        Task<object?[]> batch = OnOwnThread(() => _client.CallAll([(token.Id, "get", PyTuple.Empty), (token.Id, "qsize", PyTuple.Empty)]));
+        await Timeouts.UntilAsync(() => _server.Jobs.WaitingGetters == 1, "the get to block");
+        Assert.False(batch.IsCompleted);
+        await _server.Jobs.PutAsync("late");
+
+        Assert.Equal(new object?[] { "late", 0L }, await batch);
+        await _client.DecRefAsync(token.Id);
+    }
+
+    [Fact]
+    public async Task SyncChannel_PeerAcceptsButNeverGreets_FailsWithinTheConnectTimeout()
+    {
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        silent.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        silent.Listen(1); // the kernel completes the TCP handshake; nobody ever sends the challenge
+        var options = new ManagerClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = ((System.Net.IPEndPoint)silent.LocalEndPoint!).Port,
+            AuthKey = TestServer.DefaultKey,
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+        };
+
+        var e = await Assert.ThrowsAsync<ManagerConnectionException>(() => OnOwnThread(() => ClientConnection.Open(options)));
+        Assert.Contains("no answer within", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SyncChannel_NobodyListening_FailsAtOnceWithAConnectionError()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            port = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        var options = new ManagerClientOptions { Host = "127.0.0.1", Port = port, AuthKey = TestServer.DefaultKey };
+
+        await Assert.ThrowsAsync<ManagerConnectionException>(() => OnOwnThread(() => ClientConnection.Open(options)));
+    }
+
+    [Fact]
     public async Task Get_ServerStopsWhileBlocked_FailsInsteadOfHanging()
     {
         await using QueueProxy<string> getter = await _client.GetQueueAsync<string>("get_job_q");

@@ -61,7 +61,7 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server. <paramref name="configure"/> may register more typeids before it starts.
     /// </summary>
     public static TestServer Start(byte[]? key = null, Action<QueueManager>? configure = null, TimeSpan? handshakeTimeout = null, long? maxFrameLength = null, int jobsMaxSize = 0,
-        TimeProvider? time = null, TimeSpan? frameReadTimeout = null, int connectionLogLines = 10)
+        TimeProvider? time = null, TimeSpan? frameReadTimeout = null, int connectionLogLines = 10, int? ownThreadConnections = null)
     {
         key ??= DefaultKey;
         List<string> log = [];
@@ -73,6 +73,7 @@ public sealed class TestServer : IAsyncDisposable
             Time = time ?? TimeProvider.System,
             FrameReadTimeout = frameReadTimeout ?? TimeSpan.FromSeconds(30),
             ConnectionLogLines = connectionLogLines,
+            OwnThreadConnections = ownThreadConnections ?? new ManagerServerOptions { AuthKey = key }.OwnThreadConnections,
             Log = line =>
             {
                 lock (log)
