@@ -19,6 +19,12 @@ internal sealed class FactorBase
     /// <summary>Vector loops over the primes take this many at a time (as many as the widest vector the code uses holds ints).</summary>
     public const int LaneCount = 16;
 
+    /// <summary>A stand-in "prime" for the vector lanes that are not odd primes: above every sieve offset.</summary>
+    public const int UnmatchedLane = 1 << 30;
+
+    /// <summary>The root the sieve gives <see cref="UnmatchedLane"/> lanes: offset mod 2^30 is the offset, never this.</summary>
+    public const int UnmatchedRoot = UnmatchedLane - 1;
+
     /// <summary>Square-free multipliers Knuth-Schroeppel chooses from.</summary>
     private static readonly uint[] Multipliers = [1, 2, 3, 5, 6, 7, 10, 11, 13, 14, 15, 17, 19, 21, 22, 23, 26, 29, 30, 31, 33, 34, 35, 37, 38, 39, 41, 42, 43, 46, 47, 51, 53, 55, 57, 58, 59, 61, 62, 65, 66, 67, 69, 70, 71, 73];
 
@@ -34,7 +40,7 @@ internal sealed class FactorBase
         Reciprocals = new float[PaddedLength];
         for (int i = 0; i < PaddedLength; i++)
         {
-            Lanes[i] = i < primes.Length ? (int)primes[i] : 1;
+            Lanes[i] = i > TwoIndex && i < primes.Length ? (int)primes[i] : UnmatchedLane;
             Reciprocals[i] = 1f / Lanes[i];
         }
         WideInverses = new UInt128[primes.Length];
@@ -76,7 +82,10 @@ internal sealed class FactorBase
     /// </summary>
     public int PaddedLength { get; }
 
-    /// <summary>The primes as ints, padded with 1s to <see cref="PaddedLength"/> (the sieve gives the padding roots that never match).</summary>
+    /// <summary>
+    /// The odd primes as ints, padded to <see cref="PaddedLength"/>; the sign, 2 and the padding are
+    /// <see cref="UnmatchedLane"/>, whose root <see cref="UnmatchedRoot"/> no offset matches and no shift moves.
+    /// </summary>
     public int[] Lanes { get; }
 
     /// <summary>1/p as floats, padded like <see cref="Lanes"/>: offset·(1/p) truncated is offset / p or one less or more.</summary>

@@ -65,11 +65,11 @@ internal sealed class PolynomialSieve
         _halfWidth = parameters.HalfWidth;
         _random = new Random(seed);
         int size = factorBase.Primes.Length;
-        // Roots of the sign, of 2 and of the padding stay -1, which no offset mod p matches.
+        // Roots of the sign, of 2 and of the padding stay FactorBase.UnmatchedRoot, which no offset matches.
         _root1 = new int[factorBase.PaddedLength];
         _root2 = new int[factorBase.PaddedLength];
-        Array.Fill(_root1, -1);
-        Array.Fill(_root2, -1);
+        Array.Fill(_root1, FactorBase.UnmatchedRoot);
+        Array.Fill(_root2, FactorBase.UnmatchedRoot);
         _aInverse = new int[size];
         _special = new bool[size];
         _hits = new int[factorBase.PaddedLength];
@@ -231,7 +231,7 @@ internal sealed class PolynomialSieve
             _rootSteps = new int[_s][];
             for (int l = 0; l < _s; l++)
             {
-                _rootSteps[l] = new int[primes.Length];
+                _rootSteps[l] = new int[_base.PaddedLength];
             }
             _bModP = new uint[primes.Length];
         }
@@ -292,18 +292,24 @@ internal sealed class PolynomialSieve
         }
     }
 
-    /// <summary>Moves every root by ±step (mod p): the Gray-code switch to the next polynomial.</summary>
+    /// <summary>Moves every root by ±step (mod p), eight primes at a time: the Gray-code switch to the next polynomial.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ShiftRoots(int[] step, bool add)
     {
-        uint[] primes = _base.Primes;
-        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        ref int lanes = ref MemoryMarshal.GetArrayDataReference(_base.Lanes);
+        ref int steps = ref MemoryMarshal.GetArrayDataReference(step);
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
+        for (nuint i = 0; i < (nuint)_base.PaddedLength; i += (nuint)Vector256<int>.Count)
         {
-            int p = (int)primes[i];
-            int d = add ? step[i] : p - step[i];
-            int r1 = _root1[i] + d, r2 = _root2[i] + d;
-            _root1[i] = r1 >= p ? r1 - p : r1;
-            _root2[i] = r2 >= p ? r2 - p : r2;
+            Vector256<int> p = Vector256.LoadUnsafe(ref lanes, i), d = Vector256.LoadUnsafe(ref steps, i);
+            if (!add)
+            {
+                d = p - d;
+            }
+            Vector256<int> r1 = Vector256.LoadUnsafe(ref root1, i) + d, r2 = Vector256.LoadUnsafe(ref root2, i) + d;
+            (r1 - (Vector256.GreaterThanOrEqual(r1, p) & p)).StoreUnsafe(ref root1, i);
+            (r2 - (Vector256.GreaterThanOrEqual(r2, p) & p)).StoreUnsafe(ref root2, i);
         }
     }
 
@@ -407,6 +413,7 @@ internal sealed class PolynomialSieve
     /// (or 8) primes at a time from a float reciprocal, whose truncated product is off by at most one, so
     /// one correction by ±p makes it exact.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PrimesHitting(int offset, Span<int> hits)
     {
         ref int lanes = ref MemoryMarshal.GetArrayDataReference(_base.Lanes);
@@ -450,6 +457,7 @@ internal sealed class PolynomialSieve
     }
 
     /// <summary>v with every factor p (base index i) divided out, each recorded in <paramref name="factors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private UInt128 DivideOut(UInt128 v, int i, List<int> factors)
     {
         UInt128 inverse = _base.WideInverses[i], limit = _base.WideLimits[i];
