@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,143 +8,98 @@ namespace Factorizer.Math.Siqs;
 /// <summary>
 /// Finds subsets of relations whose factor exponents are all even: the null space of the exponent-parity
 /// matrix over GF(2), by Gaussian elimination on bit-packed rows, each carrying the set of relations it is
-/// the sum of. Relations with a prime of odd exponent that no other kept relation has (a singleton) can be
-/// in no subset, so they are dropped first, which shrinks the matrix by a good part at the sizes SIQS here
-/// produces. Dense, so quadratic-cubic in size: fine for the few thousand columns SIQS here produces.
+/// the sum of. Dense, so quadratic-cubic in size: fine for the few thousand columns SIQS here produces.
 /// </summary>
 internal static class Gf2Solver
 {
-    /// <summary>Sets of relation indices, each combining to all-even exponents over <paramref name="columns"/> primes.</summary>
-    public static List<int[]> Dependencies(IReadOnlyList<Relation> relations, int columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets of relation indices, each combining to all-even exponents over <paramref name="columns"/> primes.
+    /// The elimination runs on the first enumeration; each set is read off only when asked for, since the
+    /// first one or two usually split N.
+    /// </summary>
+    public static IEnumerable<int[]> Dependencies(IReadOnlyList<Relation> relations, int columns, CancellationToken cancellationToken)
     {
-        List<ulong[]> parities = [.. relations.Select(relation => Parity(relation, columns))];
-        int[] kept = WithoutSingletons(parities, columns);
-        int rows = kept.Length;
+        int rows = relations.Count;
         int primeWords = (columns + 63) / 64, historyWords = (rows + 63) / 64, width = primeWords + historyWords;
         var matrix = new ulong[rows * width];
         for (int r = 0; r < rows; r++)
         {
-            parities[kept[r]].CopyTo(matrix.AsSpan(r * width, primeWords));
+            foreach (int f in relations[r].Factors)
+            {
+                matrix[(r * width) + (f >> 6)] ^= 1UL << f;
+            }
             matrix[(r * width) + primeWords + (r >> 6)] |= 1UL << r;
         }
-        var isPivot = new bool[rows];
+        // Rows not yet used as a pivot; once every column is handled, their prime bits are all zero. The word
+        // of the current 64 columns of each active row is also kept side by side, where testing bits is cheap.
+        int[] active = [.. Enumerable.Range(0, rows)];
+        var words = new ulong[rows];
+        int activeCount = rows;
         for (int column = 0; column < columns; column++)
         {
             if ((column & 63) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-            }
-            int word = column >> 6;
-            ulong bit = 1UL << column;
-            int pivot = -1;
-            for (int r = 0; r < rows; r++)
-            {
-                if (!isPivot[r] && (matrix[(r * width) + word] & bit) != 0)
+                for (int k = 0; k < activeCount; k++)
                 {
-                    pivot = r;
-                    break;
+                    words[k] = matrix[(active[k] * width) + (column >> 6)];
                 }
             }
-            if (pivot < 0)
-            {
-                continue;
-            }
-            isPivot[pivot] = true;
-            // Words below `word` of the pivot row are zero in every remaining column already handled, so XOR from `word` on.
-            for (int r = pivot + 1; r < rows; r++)
-            {
-                if (!isPivot[r] && (matrix[(r * width) + word] & bit) != 0)
-                {
-                    XorInto(matrix, (r * width) + word, (pivot * width) + word, width - word);
-                }
-            }
+            activeCount = EliminateColumn(matrix, width, column, active, words, activeCount);
         }
-        var dependencies = new List<int[]>();
-        for (int r = 0; r < rows; r++)
+        for (int k = 0; k < activeCount; k++)
         {
-            if (isPivot[r])
-            {
-                continue;
-            }
-            ReadOnlySpan<ulong> history = matrix.AsSpan((r * width) + primeWords, historyWords);
-            var members = new List<int>();
-            for (int i = 0; i < rows; i++)
-            {
-                if ((history[i >> 6] & (1UL << i)) != 0)
-                {
-                    members.Add(kept[i]);
-                }
-            }
-            dependencies.Add([.. members]);
+            yield return Members(matrix.AsSpan((active[k] * width) + primeWords, historyWords));
         }
-        return dependencies;
-    }
-
-    /// <summary>The relation's exponent parities, one bit per prime.</summary>
-    private static ulong[] Parity(Relation relation, int columns)
-    {
-        var row = new ulong[(columns + 63) / 64];
-        foreach (int f in relation.Factors)
-        {
-            row[f >> 6] ^= 1UL << f;
-        }
-        return row;
     }
 
     /// <summary>
-    /// Indices of the rows that remain after repeatedly dropping every row with a column set in no other
-    /// remaining row (such a row is in no dependency).
+    /// Takes the first active row with <paramref name="column"/> set as its pivot (removing it from the
+    /// active rows) and adds it to every other active row with that bit; returns the new active count.
     /// </summary>
-    private static int[] WithoutSingletons(List<ulong[]> rows, int columns)
+    private static int EliminateColumn(ulong[] matrix, int width, int column, int[] active, ulong[] words, int activeCount)
     {
-        var alive = new bool[rows.Count];
-        Array.Fill(alive, true);
-        var counts = new int[columns];
-        for (int r = 0; r < rows.Count; r++)
+        int word = column >> 6;
+        ulong bit = 1UL << column;
+        int k = 0;
+        while (k < activeCount && (words[k] & bit) == 0)
         {
-            ForEachSetBit(rows[r], column => counts[column]++);
+            k++;
         }
-        bool dropped = true;
-        while (dropped)
+        if (k == activeCount)
         {
-            dropped = false;
-            for (int r = 0; r < rows.Count; r++)
+            return activeCount;
+        }
+        int pivot = active[k];
+        ulong pivotWord = words[k];
+        activeCount--;
+        active[k] = active[activeCount];
+        words[k] = words[activeCount];
+        // Active rows are zero in every column already handled, the pivot row too, so XOR from `word` on;
+        // the rows before k were seen not to have the bit.
+        for (int j = k; j < activeCount; j++)
+        {
+            if ((words[j] & bit) != 0)
             {
-                if (alive[r] && HasSingleton(rows[r], counts))
-                {
-                    alive[r] = false;
-                    dropped = true;
-                    ForEachSetBit(rows[r], column => counts[column]--);
-                }
+                words[j] ^= pivotWord;
+                XorInto(matrix, (active[j] * width) + word, (pivot * width) + word, width - word);
             }
         }
-        return [.. Enumerable.Range(0, rows.Count).Where(r => alive[r])];
+        return activeCount;
     }
 
-    private static bool HasSingleton(ulong[] row, int[] counts)
+    /// <summary>The indices of the set bits of <paramref name="history"/>.</summary>
+    private static int[] Members(ReadOnlySpan<ulong> history)
     {
-        for (int w = 0; w < row.Length; w++)
+        var members = new List<int>();
+        for (int w = 0; w < history.Length; w++)
         {
-            for (ulong bits = row[w]; bits != 0; bits &= bits - 1)
+            for (ulong bits = history[w]; bits != 0; bits &= bits - 1)
             {
-                if (counts[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)] == 1)
-                {
-                    return true;
-                }
+                members.Add((w << 6) + BitOperations.TrailingZeroCount(bits));
             }
         }
-        return false;
-    }
-
-    private static void ForEachSetBit(ulong[] row, Action<int> action)
-    {
-        for (int w = 0; w < row.Length; w++)
-        {
-            for (ulong bits = row[w]; bits != 0; bits &= bits - 1)
-            {
-                action((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
-            }
-        }
+        return [.. members];
     }
 
     /// <summary>matrix[target..target+length) ^= matrix[source..source+length), four words at a time.</summary>

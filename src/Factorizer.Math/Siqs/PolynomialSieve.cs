@@ -408,24 +408,30 @@ internal sealed class PolynomialSieve
     }
 
     /// <summary>
-    /// Writes to <paramref name="hits"/> the indices of the primes p with a root congruent to
-    /// <paramref name="offset"/> mod p (those that divide g there) and returns how many: offset mod p for 16
-    /// (or 8) primes at a time from a float reciprocal, whose truncated product is off by at most one, so
-    /// one correction by ±p makes it exact.
+    /// Writes to <paramref name="hits"/> the indices of the primes p of <paramref name="factorBase"/> with a
+    /// root (<paramref name="roots1"/> or <paramref name="roots2"/>, padded like its lanes) congruent to
+    /// <paramref name="offset"/> (below 2^24) mod p, and returns how many: offset mod p for 16 (or 8) primes
+    /// at a time from a float reciprocal, whose truncated product is off by at most one, so one correction
+    /// by ±p makes it exact. <paramref name="wide"/> false keeps to 8 lanes (what machines without AVX-512 run).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int PrimesHitting(int offset, Span<int> hits)
+    internal static int PrimesHitting(FactorBase factorBase, int[] roots1, int[] roots2, int offset, Span<int> hits, bool wide = true)
     {
-        ref int lanes = ref MemoryMarshal.GetArrayDataReference(_base.Lanes);
-        ref float reciprocals = ref MemoryMarshal.GetArrayDataReference(_base.Reciprocals);
-        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
-        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
+        int length = factorBase.PaddedLength;
+        if (roots1.Length < length || roots2.Length < length || hits.Length < length)
+        {
+            throw new ArgumentException("root and hit arrays must cover the padded factor base");
+        }
+        ref int lanes = ref MemoryMarshal.GetArrayDataReference(factorBase.Lanes);
+        ref float reciprocals = ref MemoryMarshal.GetArrayDataReference(factorBase.Reciprocals);
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(roots1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(roots2);
         int count = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (wide && Vector512.IsHardwareAccelerated)
         {
             var offsets = Vector512.Create(offset);
             var offsetsAsFloat = Vector512.Create((float)offset);
-            for (nuint i = 0; i < (nuint)_base.PaddedLength; i += (nuint)Vector512<int>.Count)
+            for (nuint i = 0; i < (nuint)length; i += (nuint)Vector512<int>.Count)
             {
                 Vector512<int> p = Vector512.LoadUnsafe(ref lanes, i);
                 Vector512<int> r = offsets - (Vector512.ConvertToInt32Native(offsetsAsFloat * Vector512.LoadUnsafe(ref reciprocals, i)) * p);
@@ -441,7 +447,7 @@ internal sealed class PolynomialSieve
         }
         var offsets8 = Vector256.Create(offset);
         var offsetsAsFloat8 = Vector256.Create((float)offset);
-        for (nuint i = 0; i < (nuint)_base.PaddedLength; i += (nuint)Vector256<int>.Count)
+        for (nuint i = 0; i < (nuint)length; i += (nuint)Vector256<int>.Count)
         {
             Vector256<int> p = Vector256.LoadUnsafe(ref lanes, i);
             Vector256<int> r = offsets8 - (Vector256.ConvertToInt32Native(offsetsAsFloat8 * Vector256.LoadUnsafe(ref reciprocals, i)) * p);
@@ -499,7 +505,7 @@ internal sealed class PolynomialSieve
         // Primes left out of sieving have stale roots here, which at worst flag a prime that then does not
         // divide: harmless, as every flagged prime is divided exactly; they are tried by division afterwards.
         Span<int> hits = _hits;
-        int hitCount = PrimesHitting(offset, hits);
+        int hitCount = PrimesHitting(_base, _root1, _root2, offset, hits);
         for (int h = 0; h < hitCount; h++)
         {
             v = DivideOut(v, hits[h], factors);

@@ -68,6 +68,39 @@ public class QuadraticSieveTests
         Assert.Equal(5_003U, factor);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PrimesHitting_FindsExactlyThePrimesWithARootAtTheOffset(bool wide)
+    {
+        BigInteger n = (BigInteger)18_446_744_073_709_551_557UL * 18_446_744_073_709_551_533UL;
+        FactorBase? factorBase = FactorBase.Create(n, 1500, out _);
+        Assert.NotNull(factorBase);
+        var random = new Random(5);
+        int length = factorBase.PaddedLength;
+        var roots1 = new int[length];
+        var roots2 = new int[length];
+        Array.Fill(roots1, FactorBase.UnmatchedRoot);
+        Array.Fill(roots2, FactorBase.UnmatchedRoot);
+        for (int i = FactorBase.TwoIndex + 1; i < factorBase.Primes.Length; i++)
+        {
+            int p = (int)factorBase.Primes[i];
+            roots1[i] = random.Next(p);
+            roots2[i] = random.Next(p);
+        }
+        var hits = new int[length];
+        // Offsets across the widest sieve interval, with p - 1, p, p + 1 and multiples of large primes among them.
+        int[] offsets = [0, 1, 2, 196_607, .. Enumerable.Range(0, 400).Select(_ => random.Next(196_608)),
+            .. factorBase.Primes.Skip(2).SelectMany(p => new[] { (int)p - 1, (int)p, (int)p + 1, 13 * (int)p })];
+        foreach (int offset in offsets)
+        {
+            int[] expected = [.. Enumerable.Range(FactorBase.TwoIndex + 1, factorBase.Primes.Length - FactorBase.TwoIndex - 1)
+                .Where(i => offset % factorBase.Primes[i] == roots1[i] || offset % factorBase.Primes[i] == roots2[i])];
+            int count = PolynomialSieve.PrimesHitting(factorBase, roots1, roots2, offset, hits, wide);
+            Assert.Equal(expected, hits[..count]);
+        }
+    }
+
     [Fact]
     public void Gf2Solver_Dependencies_CombineToEvenExponents()
     {
@@ -78,7 +111,7 @@ public class QuadraticSieveTests
         {
             relations.Add(new Relation(BigInteger.One, [.. Enumerable.Range(0, 6).Select(_ => random.Next(columns))], BigInteger.One));
         }
-        List<int[]> dependencies = Gf2Solver.Dependencies(relations, columns, CancellationToken.None);
+        List<int[]> dependencies = [.. Gf2Solver.Dependencies(relations, columns, CancellationToken.None)];
         Assert.True(dependencies.Count >= 10);
         foreach (int[] dependency in dependencies)
         {
