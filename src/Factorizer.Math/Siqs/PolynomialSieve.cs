@@ -235,14 +235,13 @@ internal sealed class PolynomialSieve
             }
             _bModP = new uint[primes.Length];
         }
-        // Word arithmetic only: A mod p and B_l mod p are products of the q's and γ's mod p.
-        var gammas = new ulong[_s];
+        // Word arithmetic only: A and every B_l (below A, so below 2^105) reduced mod p from their 128-bit forms.
+        var aWide = (UInt128)a;
+        Span<UInt128> bWide = stackalloc UInt128[_s];
         for (int l = 0; l < _s; l++)
         {
-            gammas[l] = (ulong)(_bTerms[l] / (a / primes[_qIndices[l]]));
+            bWide[l] = (UInt128)_bTerms[l];
         }
-        Span<ulong> qModP = stackalloc ulong[_s];
-        Span<ulong> suffix = stackalloc ulong[_s + 1];
         for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
         {
             if (_special[i])
@@ -250,21 +249,12 @@ internal sealed class PolynomialSieve
                 continue;
             }
             uint p = primes[i];
-            // Prefix and suffix products of the q's mod p give every A/q_l mod p without inverses.
-            suffix[_s] = 1;
-            for (int l = _s - 1; l >= 0; l--)
-            {
-                qModP[l] = primes[_qIndices[l]] % p;
-                suffix[l] = suffix[l + 1] * qModP[l] % p;
-            }
-            uint aInverse = ModularWord.Inverse((uint)suffix[0], p);
+            uint aInverse = ModularWord.Inverse(ModularWord.Reduce(aWide, p), p);
             _aInverse[i] = (int)aInverse;
-            ulong bSum = 0, prefix = 1;
+            ulong bSum = 0;
             for (int l = 0; l < _s; l++)
             {
-                // B_l = (A/q_l)·γ_l.
-                ulong bl = prefix * suffix[l + 1] % p * (gammas[l] % p) % p;
-                prefix = prefix * qModP[l] % p;
+                ulong bl = ModularWord.Reduce(bWide[l], p);
                 bSum += bl;
                 _rootSteps[l][i] = (int)(2 * bl * aInverse % p);
             }

@@ -27,6 +27,37 @@ public class QuadraticSieveTests
     }
 
     [Fact]
+    public void FindFactor_160BitSemiprime_ReturnsOneOfThePrimes()
+    {
+        // k·N is above 2^160 here, so A (about √(2kN)/M) passes 2^64 and the root set-up reduces 128-bit A and B_l.
+        BigInteger p = BigInteger.Parse("795019647520322814881147", System.Globalization.CultureInfo.InvariantCulture);
+        BigInteger q = BigInteger.Parse("723495335358801304237793", System.Globalization.CultureInfo.InvariantCulture);
+        BigInteger d = QuadraticSieve.FindFactor(p * q, CancellationToken.None);
+        Assert.True(d == p || d == q, $"SIQS returned {d} for {p} x {q}");
+    }
+
+    [Fact]
+    public void ModularWord_Reduce_MatchesBigIntegerRemainder()
+    {
+        var random = new Random(7);
+        uint[] moduli = [3, 65_521, 131_071, 2_147_483_647];
+        for (int i = 0; i < 2000; i++)
+        {
+            var x = new UInt128((ulong)random.NextInt64() >> random.Next(64), (ulong)random.NextInt64() * 2 + (ulong)random.Next(2));
+            if (i % 3 == 0)
+            {
+                x = (UInt128)(ulong)x; // high word zero
+            }
+            foreach (uint p in moduli)
+            {
+                Assert.Equal((uint)((BigInteger)x % p), ModularWord.Reduce(x, p));
+            }
+        }
+        Assert.Equal(0U, ModularWord.Reduce(UInt128.MaxValue, 3));
+        Assert.Equal((uint)((BigInteger)UInt128.MaxValue % 2_147_483_647), ModularWord.Reduce(UInt128.MaxValue, 2_147_483_647));
+    }
+
+    [Fact]
     public void FindFactor_ThreePrimes_ReturnsAProperDivisor()
     {
         var random = new Random(3);
