@@ -111,11 +111,11 @@ internal sealed class FactorBase
         BigInteger kn = k * n;
         var primes = new List<uint>(size) { 1, 2 };
         var roots = new List<uint>(size) { 0, 1 };
-        for (uint p = 3; primes.Count < size; p += 2)
+        foreach (uint p in OddPrimes())
         {
-            if (!IsSmallPrime(p))
+            if (primes.Count >= size)
             {
-                continue;
+                break;
             }
             uint nModP = (uint)(n % p);
             if (nModP == 0)
@@ -163,11 +163,11 @@ internal sealed class FactorBase
                 default:
                     break;
             }
-            for (uint p = 3; p < 300; p += 2)
+            foreach (uint p in SmallPrimes.Odd)
             {
-                if (!IsSmallPrime(p))
+                if (p >= 300)
                 {
-                    continue;
+                    break;
                 }
                 if (!nModP.TryGetValue(p, out uint r))
                 {
@@ -191,6 +191,22 @@ internal sealed class FactorBase
             }
         }
         return best;
+    }
+
+    /// <summary>The odd primes in order: the shared table below 2^16, then by trial division.</summary>
+    private static IEnumerable<uint> OddPrimes()
+    {
+        foreach (uint p in SmallPrimes.Odd)
+        {
+            yield return p;
+        }
+        for (uint p = SmallPrimes.Limit + 1; ; p += 2)
+        {
+            if (IsSmallPrime(p))
+            {
+                yield return p;
+            }
+        }
     }
 
     private static bool IsSmallPrime(uint p)

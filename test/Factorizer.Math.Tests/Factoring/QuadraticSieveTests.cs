@@ -75,13 +75,17 @@ public class QuadraticSieveTests
         Assert.ThrowsAny<OperationCanceledException>(() => QuadraticSieve.FindFactor(n, cts.Token));
     }
 
-    [Fact]
-    public void FactorBase_Primes_HaveKNAsQuadraticResidueWithCorrectRoots()
+    [Theory]
+    [InlineData(200)]
+    [InlineData(4000)] // past the shared table of primes below 2^16
+    public void FactorBase_Primes_HaveKNAsQuadraticResidueWithCorrectRoots(int size)
     {
         BigInteger n = (BigInteger)4_294_967_291UL * 4_294_967_279UL * 4_294_967_231UL;
-        FactorBase? factorBase = FactorBase.Create(n, 200, out _);
+        FactorBase? factorBase = FactorBase.Create(n, size, out _);
         Assert.NotNull(factorBase);
-        Assert.Equal(200, factorBase.Primes.Length);
+        Assert.Equal(size, factorBase.Primes.Length);
+        Assert.True(factorBase.Primes[^1] > (size > 3500 ? 65_536U : 0U));
+        Assert.Equal(factorBase.Primes.Order(), factorBase.Primes);
         for (int i = FactorBase.TwoIndex + 1; i < factorBase.Primes.Length; i++)
         {
             uint p = factorBase.Primes[i];
