@@ -16,6 +16,15 @@ internal sealed class FactorBase
     /// <summary>Index of the prime 2.</summary>
     public const int TwoIndex = 1;
 
+    /// <summary>Vector loops over the primes take this many at a time (as many as the widest vector the code uses holds ints).</summary>
+    public const int LaneCount = 16;
+
+    /// <summary>A stand-in "prime" for the vector lanes that are not odd primes: above every sieve offset.</summary>
+    public const int UnmatchedLane = 1 << 30;
+
+    /// <summary>The root the sieve gives <see cref="UnmatchedLane"/> lanes: offset mod 2^30 is the offset, never this.</summary>
+    public const int UnmatchedRoot = UnmatchedLane - 1;
+
     /// <summary>Square-free multipliers Knuth-Schroeppel chooses from.</summary>
     private static readonly uint[] Multipliers = [1, 2, 3, 5, 6, 7, 10, 11, 13, 14, 15, 17, 19, 21, 22, 23, 26, 29, 30, 31, 33, 34, 35, 37, 38, 39, 41, 42, 43, 46, 47, 51, 53, 55, 57, 58, 59, 61, 62, 65, 66, 67, 69, 70, 71, 73];
 
@@ -26,8 +35,14 @@ internal sealed class FactorBase
         Primes = primes;
         Roots = roots;
         Logs = new byte[primes.Length];
-        Inverses = new ulong[primes.Length];
-        Limits = new ulong[primes.Length];
+        PaddedLength = (primes.Length + LaneCount - 1) / LaneCount * LaneCount;
+        Lanes = new int[PaddedLength];
+        Reciprocals = new float[PaddedLength];
+        for (int i = 0; i < PaddedLength; i++)
+        {
+            Lanes[i] = i > TwoIndex && i < primes.Length ? (int)primes[i] : UnmatchedLane;
+            Reciprocals[i] = 1f / Lanes[i];
+        }
         WideInverses = new UInt128[primes.Length];
         WideLimits = new UInt128[primes.Length];
         for (int i = TwoIndex; i < primes.Length; i++)
@@ -35,8 +50,6 @@ internal sealed class FactorBase
             Logs[i] = (byte)System.Math.Round(System.Math.Log2(primes[i]));
             if ((primes[i] & 1) != 0)
             {
-                Inverses[i] = SmallPrimes.InverseMod64(primes[i]);
-                Limits[i] = ulong.MaxValue / primes[i];
                 UInt128 wide = primes[i];
                 for (int j = 0; j < 7; j++)
                 {
@@ -63,11 +76,20 @@ internal sealed class FactorBase
     /// <summary>round(log2 p): what a hit adds to a sieve cell.</summary>
     public byte[] Logs { get; }
 
-    /// <summary>p^-1 mod 2^64 for odd p: d is divisible by p exactly when d·p^-1 mod 2^64 &lt;= <see cref="Limits"/>.</summary>
-    public ulong[] Inverses { get; }
+    /// <summary>
+    /// The number of primes rounded up to a whole number of <see cref="LaneCount"/>-wide vectors: the length of
+    /// <see cref="Lanes"/>, <see cref="Reciprocals"/> and the sieve's root arrays, so vector loops need no tail.
+    /// </summary>
+    public int PaddedLength { get; }
 
-    /// <summary>(2^64 - 1) / p for odd p.</summary>
-    public ulong[] Limits { get; }
+    /// <summary>
+    /// The odd primes as ints, padded to <see cref="PaddedLength"/>; the sign, 2 and the padding are
+    /// <see cref="UnmatchedLane"/>, whose root <see cref="UnmatchedRoot"/> no offset matches and no shift moves.
+    /// </summary>
+    public int[] Lanes { get; }
+
+    /// <summary>1/p as floats, padded like <see cref="Lanes"/>: offset·(1/p) truncated is offset / p or one less or more.</summary>
+    public float[] Reciprocals { get; }
 
     /// <summary>p^-1 mod 2^128 for odd p: v·p^-1 mod 2^128 is v/p when p divides v, and at most <see cref="WideLimits"/> exactly then.</summary>
     public UInt128[] WideInverses { get; }
@@ -89,11 +111,11 @@ internal sealed class FactorBase
         BigInteger kn = k * n;
         var primes = new List<uint>(size) { 1, 2 };
         var roots = new List<uint>(size) { 0, 1 };
-        for (uint p = 3; primes.Count < size; p += 2)
+        foreach (uint p in OddPrimes())
         {
-            if (!IsSmallPrime(p))
+            if (primes.Count >= size)
             {
-                continue;
+                break;
             }
             uint nModP = (uint)(n % p);
             if (nModP == 0)
@@ -141,11 +163,11 @@ internal sealed class FactorBase
                 default:
                     break;
             }
-            for (uint p = 3; p < 300; p += 2)
+            foreach (uint p in SmallPrimes.Odd)
             {
-                if (!IsSmallPrime(p))
+                if (p >= 300)
                 {
-                    continue;
+                    break;
                 }
                 if (!nModP.TryGetValue(p, out uint r))
                 {
@@ -169,6 +191,22 @@ internal sealed class FactorBase
             }
         }
         return best;
+    }
+
+    /// <summary>The odd primes in order: the shared table below 2^16, then by trial division.</summary>
+    private static IEnumerable<uint> OddPrimes()
+    {
+        foreach (uint p in SmallPrimes.Odd)
+        {
+            yield return p;
+        }
+        for (uint p = SmallPrimes.Limit + 1; ; p += 2)
+        {
+            if (IsSmallPrime(p))
+            {
+                yield return p;
+            }
+        }
     }
 
     private static bool IsSmallPrime(uint p)

@@ -19,6 +19,18 @@ internal static class ModularWord
         return (uint)result;
     }
 
+    /// <summary>x mod p, by word divisions: (hi mod p)·(2^64 mod p) + lo mod p.</summary>
+    public static uint Reduce(UInt128 x, uint p)
+    {
+        ulong high = (ulong)(x >> 64), low = (ulong)x;
+        if (high == 0)
+        {
+            return (uint)(low % p);
+        }
+        ulong twoTo64 = ((ulong.MaxValue % p) + 1) % p;
+        return (uint)((((high % p) * twoTo64) + (low % p)) % p);
+    }
+
     /// <summary>a^-1 mod p for a not divisible by p (extended Euclid).</summary>
     public static uint Inverse(uint a, uint p)
     {

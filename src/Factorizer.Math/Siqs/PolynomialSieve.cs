@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Factorizer.Math.Siqs;
 
@@ -8,13 +9,23 @@ namespace Factorizer.Math.Siqs;
 /// The sieving half of SIQS. For each A = q1·…·qs (factor base primes chosen so that A ≈ √(2kN)/M), the
 /// 2^(s-1) polynomials g(x) = ((Ax + B)² - kN)/A, B = ±B1 ± … ± Bs, are visited in Gray-code order so each
 /// switch moves every root by one precomputed addition. Each polynomial is sieved over x in [-M, M) with
-/// byte logarithms (primes below <see cref="SmallPrimeCut"/> skipped: the small-prime variation), and the
-/// cells that pass the threshold are checked by dividing g(x) by the primes whose roots they hit.
+/// byte logarithms (primes below <see cref="SmallPrimeCut"/> skipped: the small-prime variation) in
+/// L1-sized blocks; the cells that pass the threshold are found 64 at a time by their top bits and checked by
+/// dividing g(x) by the primes whose roots they hit, found for 8 or 16 primes at a time with vector arithmetic.
 /// </summary>
 internal sealed class PolynomialSieve
 {
     /// <summary>Primes below this are not sieved (they hit often and add little); the threshold allows for them.</summary>
     private const uint SmallPrimeCut = 100;
+
+    /// <summary>
+    /// A's primes are about this size or larger: as many of them as keeps them so (more primes, more polynomials
+    /// per A to share its set-up; smaller ones cost relations). Tuned at 129 bits: q ≈ 1350 (s = 5) beat 8000 and 415.
+    /// </summary>
+    private const double SmallestQ = 1000;
+
+    /// <summary>The sieve is filled in blocks of this many cells, so the cells being hit stay in the L1 data cache.</summary>
+    private const int BlockSize = 32768;
 
     /// <summary>Bits below log2(max |g|) - log2(large prime bound) that a cell may fall short and still be checked (tuned).</summary>
     private const double ThresholdSlack = 13;
@@ -33,6 +44,9 @@ internal sealed class PolynomialSieve
     private readonly bool[] _special;
     private readonly byte[] _sieve;
     private readonly List<int> _factors = new(64);
+    private int[] _candidates = new int[256];
+    private readonly int[] _next1, _next2;
+    private readonly int[] _hits;
 
     // A's primes and the 2^(s-1) polynomial family of the current A.
     private readonly double _logTarget;
@@ -51,10 +65,16 @@ internal sealed class PolynomialSieve
         _halfWidth = parameters.HalfWidth;
         _random = new Random(seed);
         int size = factorBase.Primes.Length;
-        _root1 = new int[size];
-        _root2 = new int[size];
+        // Roots of the sign, of 2 and of the padding stay FactorBase.UnmatchedRoot, which no offset matches.
+        _root1 = new int[factorBase.PaddedLength];
+        _root2 = new int[factorBase.PaddedLength];
+        Array.Fill(_root1, FactorBase.UnmatchedRoot);
+        Array.Fill(_root2, FactorBase.UnmatchedRoot);
         _aInverse = new int[size];
         _special = new bool[size];
+        _hits = new int[factorBase.PaddedLength];
+        _next1 = new int[size];
+        _next2 = new int[size];
         _sieve = new byte[2 * _halfWidth];
         _largePrimeBound = (ulong)factorBase.LargestPrime * (ulong)parameters.LargePrimeMultiplier;
         _firstSieved = Array.FindIndex(factorBase.Primes, p => p >= SmallPrimeCut);
@@ -111,7 +131,7 @@ internal sealed class PolynomialSieve
     private int[] ChooseQRange()
     {
         uint[] primes = _base.Primes;
-        for (_s = 2; ; _s++)
+        for (_s = System.Math.Max(2, (int)(_logTarget / System.Math.Log(SmallestQ))); ; _s++)
         {
             double ideal = System.Math.Exp(_logTarget / _s);
             int[] pool = [.. Enumerable.Range(_firstSieved, primes.Length - _firstSieved)
@@ -211,18 +231,17 @@ internal sealed class PolynomialSieve
             _rootSteps = new int[_s][];
             for (int l = 0; l < _s; l++)
             {
-                _rootSteps[l] = new int[primes.Length];
+                _rootSteps[l] = new int[_base.PaddedLength];
             }
             _bModP = new uint[primes.Length];
         }
-        // Word arithmetic only: A mod p and B_l mod p are products of the q's and γ's mod p.
-        var gammas = new ulong[_s];
+        // Word arithmetic only: A and every B_l (below A, so below 2^105) reduced mod p from their 128-bit forms.
+        var aWide = (UInt128)a;
+        Span<UInt128> bWide = stackalloc UInt128[_s];
         for (int l = 0; l < _s; l++)
         {
-            gammas[l] = (ulong)(_bTerms[l] / (a / primes[_qIndices[l]]));
+            bWide[l] = (UInt128)_bTerms[l];
         }
-        Span<ulong> qModP = stackalloc ulong[_s];
-        Span<ulong> suffix = stackalloc ulong[_s + 1];
         for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
         {
             if (_special[i])
@@ -230,21 +249,12 @@ internal sealed class PolynomialSieve
                 continue;
             }
             uint p = primes[i];
-            // Prefix and suffix products of the q's mod p give every A/q_l mod p without inverses.
-            suffix[_s] = 1;
-            for (int l = _s - 1; l >= 0; l--)
-            {
-                qModP[l] = primes[_qIndices[l]] % p;
-                suffix[l] = suffix[l + 1] * qModP[l] % p;
-            }
-            uint aInverse = ModularWord.Inverse((uint)suffix[0], p);
+            uint aInverse = ModularWord.Inverse(ModularWord.Reduce(aWide, p), p);
             _aInverse[i] = (int)aInverse;
-            ulong bSum = 0, prefix = 1;
+            ulong bSum = 0;
             for (int l = 0; l < _s; l++)
             {
-                // B_l = (A/q_l)·γ_l.
-                ulong bl = prefix * suffix[l + 1] % p * (gammas[l] % p) % p;
-                prefix = prefix * qModP[l] % p;
+                ulong bl = ModularWord.Reduce(bWide[l], p);
                 bSum += bl;
                 _rootSteps[l][i] = (int)(2 * bl * aInverse % p);
             }
@@ -272,17 +282,23 @@ internal sealed class PolynomialSieve
         }
     }
 
-    /// <summary>Moves every root by ±step (mod p): the Gray-code switch to the next polynomial.</summary>
+    /// <summary>Moves every root by ±step (mod p), eight primes at a time: the Gray-code switch to the next polynomial.</summary>
     private void ShiftRoots(int[] step, bool add)
     {
-        uint[] primes = _base.Primes;
-        for (int i = FactorBase.TwoIndex + 1; i < primes.Length; i++)
+        ref int lanes = ref MemoryMarshal.GetArrayDataReference(_base.Lanes);
+        ref int steps = ref MemoryMarshal.GetArrayDataReference(step);
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
+        for (nuint i = 0; i < (nuint)_base.PaddedLength; i += (nuint)Vector256<int>.Count)
         {
-            int p = (int)primes[i];
-            int d = add ? step[i] : p - step[i];
-            int r1 = _root1[i] + d, r2 = _root2[i] + d;
-            _root1[i] = r1 >= p ? r1 - p : r1;
-            _root2[i] = r2 >= p ? r2 - p : r2;
+            Vector256<int> p = Vector256.LoadUnsafe(ref lanes, i), d = Vector256.LoadUnsafe(ref steps, i);
+            if (!add)
+            {
+                d = p - d;
+            }
+            Vector256<int> r1 = Vector256.LoadUnsafe(ref root1, i) + d, r2 = Vector256.LoadUnsafe(ref root2, i) + d;
+            (r1 - (Vector256.GreaterThanOrEqual(r1, p) & p)).StoreUnsafe(ref root1, i);
+            (r2 - (Vector256.GreaterThanOrEqual(r2, p) & p)).StoreUnsafe(ref root2, i);
         }
     }
 
@@ -295,60 +311,147 @@ internal sealed class PolynomialSieve
         byte[] logs = _base.Logs;
         int length = sieve.Length;
         ref byte start = ref MemoryMarshal.GetArrayDataReference(sieve);
+        int[] next1 = _next1, next2 = _next2;
         for (int i = _firstSieved; i < primes.Length; i++)
         {
-            if (_special[i])
+            int r1 = _root1[i], r2 = _root2[i];
+            next1[i] = System.Math.Min(r1, r2);
+            next2[i] = System.Math.Max(r1, r2);
+        }
+        // Block by block, so the cells being hit stay in the L1 cache; each prime's next two hits carry over.
+        for (int blockStart = 0; blockStart < length; blockStart += BlockSize)
+        {
+            ref byte block = ref Unsafe.Add(ref start, blockStart);
+            int blockLength = System.Math.Min(BlockSize, length - blockStart);
+            for (int i = _firstSieved; i < primes.Length; i++)
+            {
+                if (_special[i])
+                {
+                    continue;
+                }
+                int p = (int)primes[i];
+                byte log = logs[i];
+                int r1 = next1[i] - blockStart, r2 = next2[i] - blockStart;
+                // Both progressions together while both are in range, then the stragglers; both then lie in
+                // [blockLength, blockLength + p), and are put back in order for the next block.
+                int limit = blockLength - p;
+                while (r2 < limit)
+                {
+                    Unsafe.Add(ref block, r1) += log;
+                    Unsafe.Add(ref block, r2) += log;
+                    r1 += p;
+                    r2 += p;
+                }
+                while (r1 < blockLength)
+                {
+                    Unsafe.Add(ref block, r1) += log;
+                    r1 += p;
+                }
+                if (r2 < blockLength)
+                {
+                    Unsafe.Add(ref block, r2) += log;
+                    r2 += p;
+                }
+                if (r1 > r2)
+                {
+                    (r1, r2) = (r2, r1);
+                }
+                next1[i] = r1 + blockStart;
+                next2[i] = r2 + blockStart;
+            }
+        }
+
+        // A cell is a candidate when its top bit is set: 64 cells at a time, most of them empty.
+        int found = 0;
+        int[] candidates = _candidates;
+        for (int o = 0; o < length; o += 64)
+        {
+            Vector256<byte> low = Vector256.LoadUnsafe(ref start, (nuint)o), high = Vector256.LoadUnsafe(ref start, (nuint)o + 32);
+            if (Vector256.ExtractMostSignificantBits(low | high) == 0)
             {
                 continue;
             }
-            int p = (int)primes[i];
-            byte log = logs[i];
-            int r1 = _root1[i], r2 = _root2[i];
-            if (r1 > r2)
+            ulong bits = Vector256.ExtractMostSignificantBits(low) | ((ulong)Vector256.ExtractMostSignificantBits(high) << 32);
+            do
             {
-                (r1, r2) = (r2, r1);
-            }
-            // Both progressions together while both are in range, then the stragglers.
-            int limit = length - p;
-            while (r2 < limit)
-            {
-                Unsafe.Add(ref start, r1) += log;
-                Unsafe.Add(ref start, r2) += log;
-                r1 += p;
-                r2 += p;
-            }
-            while (r1 < length)
-            {
-                Unsafe.Add(ref start, r1) += log;
-                r1 += p;
-            }
-            if (r2 < length && r2 != r1)
-            {
-                Unsafe.Add(ref start, r2) += log;
-            }
-        }
-
-        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(sieve);
-        Int128 c = 0, a = (Int128)_a, bWide = (Int128)b;
-        bool haveC = false;
-        for (int w = 0; w < words.Length; w++)
-        {
-            ulong bits = words[w] & 0x8080808080808080UL;
-            while (bits != 0)
-            {
-                int offset = (w * 8) + (BitOperations.TrailingZeroCount(bits) >> 3);
-                bits &= bits - 1;
-                if (!haveC)
+                if (found == candidates.Length)
                 {
-                    c = (Int128)((b * b - _base.KN) / _a);
-                    haveC = true;
+                    Array.Resize(ref _candidates, 2 * found);
+                    candidates = _candidates;
                 }
-                CheckCandidate(offset, a, bWide, c, relations);
+                candidates[found++] = o + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
             }
+            while (bits != 0);
+        }
+        if (found == 0)
+        {
+            return;
+        }
+        Int128 a = (Int128)_a, bWide = (Int128)b, c = (Int128)((b * b - _base.KN) / _a);
+        for (int k = 0; k < found; k++)
+        {
+            CheckCandidate(candidates[k], a, bWide, c, relations);
         }
     }
 
+    /// <summary>
+    /// Writes to <paramref name="hits"/> the indices of the primes p of <paramref name="factorBase"/> with a
+    /// root (<paramref name="roots1"/> or <paramref name="roots2"/>, padded like its lanes) congruent to
+    /// <paramref name="offset"/> (below 2^24) mod p, and returns how many: offset mod p for 16 (or 8) primes
+    /// at a time from a float reciprocal, whose truncated product is off by at most one, so one correction
+    /// by ±p makes it exact. <paramref name="wide"/> false keeps to 8 lanes (what machines without AVX-512 run).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int PrimesHitting(FactorBase factorBase, int[] roots1, int[] roots2, int offset, Span<int> hits, bool wide = true)
+    {
+        int length = factorBase.PaddedLength;
+        if (roots1.Length < length || roots2.Length < length || hits.Length < length)
+        {
+            throw new ArgumentException("root and hit arrays must cover the padded factor base");
+        }
+        ref int lanes = ref MemoryMarshal.GetArrayDataReference(factorBase.Lanes);
+        ref float reciprocals = ref MemoryMarshal.GetArrayDataReference(factorBase.Reciprocals);
+        ref int root1 = ref MemoryMarshal.GetArrayDataReference(roots1);
+        ref int root2 = ref MemoryMarshal.GetArrayDataReference(roots2);
+        int count = 0;
+        if (wide && Vector512.IsHardwareAccelerated)
+        {
+            var offsets = Vector512.Create(offset);
+            var offsetsAsFloat = Vector512.Create((float)offset);
+            for (nuint i = 0; i < (nuint)length; i += (nuint)Vector512<int>.Count)
+            {
+                Vector512<int> p = Vector512.LoadUnsafe(ref lanes, i);
+                Vector512<int> r = offsets - (Vector512.ConvertToInt32Native(offsetsAsFloat * Vector512.LoadUnsafe(ref reciprocals, i)) * p);
+                r += Vector512.LessThan(r, Vector512<int>.Zero) & p;
+                r -= Vector512.GreaterThanOrEqual(r, p) & p;
+                ulong mask = (Vector512.Equals(r, Vector512.LoadUnsafe(ref root1, i)) | Vector512.Equals(r, Vector512.LoadUnsafe(ref root2, i))).ExtractMostSignificantBits();
+                for (; mask != 0; mask &= mask - 1)
+                {
+                    hits[count++] = (int)i + BitOperations.TrailingZeroCount(mask);
+                }
+            }
+            return count;
+        }
+        var offsets8 = Vector256.Create(offset);
+        var offsetsAsFloat8 = Vector256.Create((float)offset);
+        for (nuint i = 0; i < (nuint)length; i += (nuint)Vector256<int>.Count)
+        {
+            Vector256<int> p = Vector256.LoadUnsafe(ref lanes, i);
+            Vector256<int> r = offsets8 - (Vector256.ConvertToInt32Native(offsetsAsFloat8 * Vector256.LoadUnsafe(ref reciprocals, i)) * p);
+            r += Vector256.LessThan(r, Vector256<int>.Zero) & p;
+            r -= Vector256.GreaterThanOrEqual(r, p) & p;
+            uint mask = (Vector256.Equals(r, Vector256.LoadUnsafe(ref root1, i)) | Vector256.Equals(r, Vector256.LoadUnsafe(ref root2, i))).ExtractMostSignificantBits();
+            for (; mask != 0; mask &= mask - 1)
+            {
+                hits[count++] = (int)i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        return count;
+    }
+
     /// <summary>v with every factor p (base index i) divided out, each recorded in <paramref name="factors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private UInt128 DivideOut(UInt128 v, int i, List<int> factors)
     {
         UInt128 inverse = _base.WideInverses[i], limit = _base.WideLimits[i];
@@ -386,22 +489,13 @@ internal sealed class PolynomialSieve
         {
             factors.Add(FactorBase.TwoIndex);
         }
-        // p divides g(x) exactly when the offset is congruent to a root mod p, i.e. when p divides
-        // (offset - r1)(offset - r2) (below 2^36), tested by one multiply by p^-1 mod 2^64. Primes left out of
-        // sieving get stale roots here, which at worst flag a prime that then does not divide: harmless, as
-        // every flagged prime is divided exactly; they are tried by division afterwards.
-        int count = _base.Primes.Length;
-        ref int root1 = ref MemoryMarshal.GetArrayDataReference(_root1);
-        ref int root2 = ref MemoryMarshal.GetArrayDataReference(_root2);
-        ref ulong inverse = ref MemoryMarshal.GetArrayDataReference(_base.Inverses);
-        ref ulong limit = ref MemoryMarshal.GetArrayDataReference(_base.Limits);
-        for (int i = FactorBase.TwoIndex + 1; i < count; i++)
+        // Primes left out of sieving have stale roots here, which at worst flag a prime that then does not
+        // divide: harmless, as every flagged prime is divided exactly; they are tried by division afterwards.
+        Span<int> hits = _hits;
+        int hitCount = PrimesHitting(_base, _root1, _root2, offset, hits);
+        for (int h = 0; h < hitCount; h++)
         {
-            long product = (long)(offset - Unsafe.Add(ref root1, i)) * (offset - Unsafe.Add(ref root2, i));
-            if ((ulong)System.Math.Abs(product) * Unsafe.Add(ref inverse, i) <= Unsafe.Add(ref limit, i))
-            {
-                v = DivideOut(v, i, factors);
-            }
+            v = DivideOut(v, hits[h], factors);
         }
         foreach (int i in _specialIndices)
         {

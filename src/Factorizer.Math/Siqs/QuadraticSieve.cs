@@ -63,19 +63,31 @@ internal static class QuadraticSieve
         {
             Relation relation = relations[r];
             x = x * relation.Y % n;
-            y = y * relation.SquareRoot % n;
+            if (!relation.SquareRoot.IsOne)
+            {
+                y = y * relation.SquareRoot % n;
+            }
             foreach (int f in relation.Factors)
             {
                 exponents[f]++;
             }
         }
+        // The base primes' half powers, gathered in a 128-bit word between BigInteger steps.
+        UInt128 chunk = 1;
         for (int i = FactorBase.TwoIndex; i < exponents.Length; i++)
         {
-            if (exponents[i] != 0)
+            uint p = factorBase.Primes[i];
+            for (int k = 0; k < exponents[i] / 2; k++)
             {
-                y = y * BigInteger.ModPow(factorBase.Primes[i], exponents[i] / 2, n) % n;
+                if (chunk > UInt128.MaxValue / p)
+                {
+                    y = y * chunk % n;
+                    chunk = 1;
+                }
+                chunk *= p;
             }
         }
+        y = y * chunk % n;
         return BigInteger.GreatestCommonDivisor(BigInteger.Abs(x - y), n);
     }
 }
