@@ -14,7 +14,7 @@ internal static class WordFactorizer
     /// How many odd primes trial division tries (those below 1000). More would mostly cost time: a composite
     /// left over has all factors &gt; 1000, which rho finds in a few dozen steps.
     /// </summary>
-    public const int TrialPrimeCount = 167;
+    public const int TrialPrimeCount = TrialDivision64.Count;
 
     /// <summary>The smallest prime trial division does not try; cofactors below its square are prime.</summary>
     private static readonly ulong FirstUntried = SmallPrimes.Odd[TrialPrimeCount];
@@ -78,26 +78,7 @@ internal static class WordFactorizer
         }
         n >>= twos;
 
-        uint[] primes = SmallPrimes.Odd;
-        ulong[] inverse = SmallPrimes.Inverse;
-        ulong[] limit = SmallPrimes.QuotientLimit;
-        for (int i = 0; i < TrialPrimeCount; i++)
-        {
-            ulong p = primes[i];
-            if (p * p > n)
-            {
-                break;
-            }
-            // n·p^-1 mod 2^64 is the exact quotient when p divides n, and then it is <= (2^64-1)/p;
-            // when p does not divide n the product lands above that bound.
-            ulong q = n * inverse[i];
-            while (q <= limit[i])
-            {
-                factors[count++] = p;
-                n = q;
-                q = n * inverse[i];
-            }
-        }
+        n = TrialDivision64.DivideOut(n, factors, ref count);
         if (n == 1)
         {
             return count;
