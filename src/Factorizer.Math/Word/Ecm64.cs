@@ -123,40 +123,21 @@ internal static class Ecm64
 
     /// <summary>
     /// The product over the plan's pairs (k, j) of x(k·210·Q) - x(j·Q), cross-multiplied (X_k·Z_j - X_j·Z_k),
-    /// times Q's Z: divisible by p when Q's order mod p is a prime q in (B1, B2] (or 1).
+    /// times Q's Z: divisible by p when Q's order mod p is a prime q in (B1, B2] (or 1). Each cross product costs one
+    /// multiplication, by Montgomery's identity X_k·Z_j - X_j·Z_k = (X_k - X_j)(Z_k + Z_j) - X_k·Z_k + X_j·Z_j with
+    /// both X·Z precomputed, and two accumulators take turns so consecutive products do not wait on each other.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Stage2(Montgomery64 mont, EcmPlan plan, ulong a24, ulong x, ulong z, Span<ulong> babyX, Span<ulong> babyZ)
     {
-        // Odd multiples j·Q: Q, 3Q = 2Q + Q, (j + 2)Q = jQ + 2Q with difference (j - 2)Q; keep the baby steps.
-        int[] babies = EcmPlan.BabySteps;
-        Double(mont, a24, x, z, out ulong x2, out ulong z2);
-        ulong xPrevious = x, zPrevious = z;     // (j - 2)Q
-        ulong xCurrent = x, zCurrent = z;       // jQ
-        int next = 0;
-        for (int j = 1; j <= (EcmPlan.GiantStep / 2) - 2; j += 2)
+        Span<ulong> babyXz = stackalloc ulong[EcmPlan.BabySteps.Length];
+        ComputeBabySteps(mont, a24, x, z, babyX, babyZ, out ulong xStep, out ulong zStep);
+        for (int b = 0; b < babyXz.Length; b++)
         {
-            if (next < babies.Length && babies[next] == j)
-            {
-                babyX[next] = xCurrent;
-                babyZ[next] = zCurrent;
-                next++;
-            }
-            ulong xNext, zNext;
-            if (j == 1)
-            {
-                Add(mont, x2, z2, xCurrent, zCurrent, x, z, out xNext, out zNext);
-            }
-            else
-            {
-                Add(mont, xCurrent, zCurrent, x2, z2, xPrevious, zPrevious, out xNext, out zNext);
-            }
-            (xPrevious, zPrevious, xCurrent, zCurrent) = (xCurrent, zCurrent, xNext, zNext);
+            babyXz[b] = mont.MultiplyBranchless(babyX[b], babyZ[b]);
         }
-        // The loop ends with current = 105Q; the giant step is 210Q = 2·105Q.
-        Double(mont, a24, xCurrent, zCurrent, out ulong xStep, out ulong zStep);
 
-        ulong accumulator = z;
+        ulong accumulator = z, other = mont.One;
         // Giant k·210·Q for k = 0, 1, 2, ...: (1 : 0) is the point at infinity, then differential additions.
         ulong xGiantPrevious = mont.One, zGiantPrevious = 0;
         ulong xGiant = mont.One, zGiant = 0;
@@ -164,11 +145,20 @@ internal static class Ecm64
         byte[] pairBaby = plan.PairBaby;
         for (int k = 0; k <= plan.LastGiant; k++)
         {
-            for (int i = starts[k]; i < starts[k + 1]; i++)
+            ulong giantXz = mont.MultiplyBranchless(xGiant, zGiant);
+            int i = starts[k];
+            int end = starts[k + 1];
+            for (; i + 1 < end; i += 2)
             {
                 int b = pairBaby[i];
-                ulong term = mont.SubtractBranchless(mont.MultiplyBranchless(xGiant, babyZ[b]), mont.MultiplyBranchless(babyX[b], zGiant));
-                accumulator = mont.MultiplyBranchless(accumulator, term);
+                accumulator = mont.MultiplyBranchless(accumulator, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
+                b = pairBaby[i + 1];
+                other = mont.MultiplyBranchless(other, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
+            }
+            if (i < end)
+            {
+                int b = pairBaby[i];
+                accumulator = mont.MultiplyBranchless(accumulator, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
             }
             ulong xNext, zNext;
             if (k == 0)
@@ -185,7 +175,71 @@ internal static class Ecm64
             }
             (xGiantPrevious, zGiantPrevious, xGiant, zGiant) = (xGiant, zGiant, xNext, zNext);
         }
-        return accumulator;
+        return mont.MultiplyBranchless(accumulator, other);
+    }
+
+    /// <summary>X_k·Z_j - X_j·Z_k with one multiplication, given X_k·Z_k and X_j·Z_j (see <see cref="Stage2"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong CrossTerm(Montgomery64 mont, ulong xk, ulong zk, ulong xzk, ulong xj, ulong zj, ulong xzj)
+    {
+        ulong product = mont.MultiplyBranchless(mont.SubtractBranchless(xk, xj), mont.AddBranchless(zk, zj));
+        return mont.AddBranchless(mont.SubtractBranchless(product, xzk), xzj);
+    }
+
+    /// <summary>
+    /// j·Q for every baby step j (into <paramref name="babyX"/>, <paramref name="babyZ"/>) and the giant step 210·Q.
+    /// The babies are the numbers below 105 coprime to 210, all 1 or 5 mod 6: two chains, Q, 7Q, 13Q, ... and
+    /// 5Q, 11Q, 17Q, ..., each step a differential addition of 6Q; then 105Q = 103Q + 2Q and 210Q = 2·105Q.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeBabySteps(Montgomery64 mont, ulong a24, ulong x, ulong z, Span<ulong> babyX, Span<ulong> babyZ, out ulong xStep, out ulong zStep)
+    {
+        int[] index = EcmPlan.BabyIndex;
+        Double(mont, a24, x, z, out ulong x2, out ulong z2);
+        Add(mont, x2, z2, x, z, x, z, out ulong x3, out ulong z3);
+        Add(mont, x3, z3, x2, z2, x, z, out ulong x5, out ulong z5);
+        Double(mont, a24, x3, z3, out ulong x6, out ulong z6);
+        Add(mont, x6, z6, x, z, x5, z5, out ulong x7, out ulong z7);
+        Add(mont, x6, z6, x5, z5, x, z, out ulong x11, out ulong z11);
+        ulong x101 = 0, z101 = 0, x103 = 0, z103 = 0;
+        for (int chain = 0; chain < 2; chain++)
+        {
+            // (j - 6)Q and jQ; the chain ends at the last j below 105.
+            (ulong xPrevious, ulong zPrevious, ulong xCurrent, ulong zCurrent, int j) = chain == 0 ? (x, z, x7, z7, 7) : (x5, z5, x11, z11, 11);
+            Store(index[j - 6], xPrevious, zPrevious, babyX, babyZ);
+            while (true)
+            {
+                Store(index[j], xCurrent, zCurrent, babyX, babyZ);
+                if (j + 6 >= EcmPlan.GiantStep / 2)
+                {
+                    break;
+                }
+                Add(mont, xCurrent, zCurrent, x6, z6, xPrevious, zPrevious, out ulong xNext, out ulong zNext);
+                (xPrevious, zPrevious, xCurrent, zCurrent) = (xCurrent, zCurrent, xNext, zNext);
+                j += 6;
+            }
+            if (chain == 0)
+            {
+                (x103, z103) = (xCurrent, zCurrent);
+            }
+            else
+            {
+                (x101, z101) = (xCurrent, zCurrent);
+            }
+        }
+        Add(mont, x103, z103, x2, z2, x101, z101, out ulong x105, out ulong z105);
+        Double(mont, a24, x105, z105, out xStep, out zStep);
+    }
+
+    /// <summary>Keeps a point as baby step <paramref name="baby"/>, unless it is no baby step (-1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(int baby, ulong x, ulong z, Span<ulong> babyX, Span<ulong> babyZ)
+    {
+        if (baby >= 0)
+        {
+            babyX[baby] = x;
+            babyZ[baby] = z;
+        }
     }
 
     /// <summary>2·(x : z): X = (x+z)²(x-z)², Z = 4xz·((x-z)² + a24·4xz), where 4xz = (x+z)² - (x-z)².</summary>

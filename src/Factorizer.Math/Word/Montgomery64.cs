@@ -50,14 +50,18 @@ internal readonly struct Montgomery64
 
     /// <summary>a·b·2^-64 mod N, i.e. the product of two Montgomery-form values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong Multiply(ulong a, ulong b) => Reduce(High(a, b), a * b);
+    public ulong Multiply(ulong a, ulong b)
+    {
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        return Reduce(hi, lo);
+    }
 
     /// <summary>As <see cref="Multiply"/>, with the final correction as a mask instead of a branch (for ECM's ladders).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong MultiplyBranchless(ulong a, ulong b)
     {
-        ulong hi = High(a, b);
-        ulong mh = High(a * b * _nInverse, N);
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        ulong mh = High(lo * _nInverse, N);
         return hi - mh + (N & Borrow(hi, mh));
     }
 
@@ -67,7 +71,11 @@ internal readonly struct Montgomery64
     /// step of every product's latency, where only residues mod a factor of N matter (rho).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong MultiplyLazy(ulong a, ulong b) => High(a, b) - High(a * b * _nInverse, N) + N;
+    public ulong MultiplyLazy(ulong a, ulong b)
+    {
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        return hi - High(lo * _nInverse, N) + N;
+    }
 
     /// <summary>(a + b) mod N.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

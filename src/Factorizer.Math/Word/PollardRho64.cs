@@ -48,7 +48,7 @@ internal static class PollardRho64
         var mont = new Montgomery64(n);
         for (ulong c = 1; c < 2 * MaxAttempts; c += 2)
         {
-            ulong d = Attempt(mont, c);
+            ulong d = Attempt(mont, c, ulong.MaxValue);
             if (d != n)
             {
                 return d;
@@ -57,9 +57,20 @@ internal static class PollardRho64
         return 0;
     }
 
+    /// <summary>
+    /// A short search for a small factor of odd composite n &lt; <see cref="Limit"/>: one attempt, rounds up to
+    /// <paramref name="lastRound"/> steps (about 4·lastRound steps in all); 0 when it found none.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong FindSmallFactor(ulong n, ulong lastRound)
+    {
+        ulong d = Attempt(new Montgomery64(n), 1, lastRound);
+        return d == n ? 0 : d;
+    }
+
     /// <summary>One run of the two sequences with constants c and c + 1; returns n when both fail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong Attempt(Montgomery64 mont, ulong c)
+    private static ulong Attempt(Montgomery64 mont, ulong c, ulong lastRound)
     {
         ulong n = mont.N;
         ulong c2 = c + 1;
@@ -74,6 +85,10 @@ internal static class PollardRho64
         ulong r = FirstRound;
         for (; g == 1; r <<= 1)
         {
+            if (r > lastRound)
+            {
+                return n;
+            }
             x1 = y1;
             x2 = y2;
             for (ulong i = 0; i < r; i++)

@@ -19,6 +19,18 @@ internal static class WordFactorizer
     /// <summary>The smallest prime trial division does not try; cofactors below its square are prime.</summary>
     private static readonly ulong FirstUntried = SmallPrimes.Odd[TrialPrimeCount];
 
+    /// <summary>
+    /// Last rho round of the short search for a small factor (up to ~16 bits) that ECM-sized cofactors below rho's
+    /// limit get first: ~1/3 of a curve's cost, and a third or so of random composites have such a factor.
+    /// </summary>
+    private const ulong SmallFactorRound = 256;
+
+    /// <summary>
+    /// Cofactors from rho's limit up to this get one cheap curve (<see cref="EcmPlans.Small"/>) first, for the same
+    /// reason. Above it the curve measured as a loss on products of two 32-bit primes, which it never splits.
+    /// </summary>
+    private const ulong SmallCurveLimit = 1UL << 62;
+
     /// <summary>A 64-bit number has at most 64 prime factors counted with multiplicity.</summary>
     private const int MaxFactors = 64;
 
@@ -137,7 +149,19 @@ internal static class WordFactorizer
     private static ulong FindFactor(ulong m)
     {
         EcmPlan? plan = EcmPlans.For(m);
-        ulong d = plan is null ? 0 : Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
+        ulong d = 0;
+        if (plan is not null && m < PollardRho64.Limit)
+        {
+            d = PollardRho64.FindSmallFactor(m, SmallFactorRound);
+        }
+        else if (plan is not null && m < SmallCurveLimit)
+        {
+            d = Ecm64.FindFactor(m, EcmPlans.Small, 1);
+        }
+        if (d == 0 && plan is not null)
+        {
+            d = Ecm64.FindFactor(m, plan, EcmPlans.MaxCurves);
+        }
         if (d == 0 && m < PollardRho64.Limit)
         {
             d = PollardRho64.FindFactor(m);

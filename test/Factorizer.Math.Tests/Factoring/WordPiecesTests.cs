@@ -200,4 +200,38 @@ public class WordPiecesTests
             Assert.True(d > 1 && d < n && n % d == 0, $"rho on {n} = {p}·{q} gave {d}");
         }
     }
+
+    [Fact]
+    public void Rho_ShortSearch_ReturnsZeroOrAProperFactor_AndFindsSmallFactors()
+    {
+        var random = new Random(256);
+        int found = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            ulong p = TestNumbers.RandomPrime(random, random.Next(11, 15));
+            ulong q = TestNumbers.RandomPrime(random, random.Next(40, 60 - 15));
+            ulong n = p * q;
+            ulong d = PollardRho64.FindSmallFactor(n, 256);
+            Assert.True(d == 0 || (d > 1 && d < n && n % d == 0), $"short rho on {n} = {p}·{q} gave {d}");
+            found += d == 0 ? 0 : 1;
+            // Two large primes: the short search must give up, not return n or a wrong divisor.
+            ulong big = TestNumbers.RandomPrime(random, 29) * TestNumbers.RandomPrime(random, 30);
+            ulong e = PollardRho64.FindSmallFactor(big, 256);
+            Assert.True(e == 0 || (e > 1 && e < big && big % e == 0), $"short rho on {big} gave {e}");
+        }
+        // Factors below 2^14 close rho's cycle within ~4·256 steps almost always.
+        Assert.True(found > 250, $"the short search found only {found} of 300 small factors");
+    }
+
+    [Fact]
+    public void Ecm_SmallPlan_ReturnsZeroOrAProperFactor()
+    {
+        var random = new Random(40);
+        for (int i = 0; i < 100; i++)
+        {
+            ulong n = TestNumbers.RandomPrime(random, 14) * TestNumbers.RandomPrime(random, 47);
+            ulong d = Ecm64.FindFactor(n, EcmPlans.Small, 1);
+            Assert.True(d == 0 || (d > 1 && d < n && n % d == 0), $"small curve on {n} gave {d}");
+        }
+    }
 }
