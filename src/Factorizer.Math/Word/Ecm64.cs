@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Factorizer.Math.Word;
 
@@ -22,9 +23,31 @@ internal static class Ecm64
         var mont = new Montgomery64(n);
         Span<ulong> babyX = stackalloc ulong[EcmPlan.BabySteps.Length];
         Span<ulong> babyZ = stackalloc ulong[EcmPlan.BabySteps.Length];
-        for (int curve = 0; curve < curves; curve++)
+        for (int curve = 0; curve < curves;)
         {
-            ulong g = TryCurve(mont, plan, FirstSigma + (ulong)curve, babyX, babyZ);
+            ulong sigma = FirstSigma + (ulong)curve;
+            ulong g;
+            if (curve > 0
+                && curves - curve >= 2
+                && TrySuyamaCurve(mont, sigma, out ulong x0, out ulong a24, out _)
+                && TrySuyamaCurve(mont, sigma + 1, out ulong x0Other, out ulong a24Other, out _))
+            {
+                // Two curves' stage 1 side by side: one ladder's products wait on each other, two fill the pipeline,
+                // so the second curve costs less than a curve on its own. The first curve runs alone, as it often
+                // succeeds on numbers with a smallish factor, where a partner's stage 1 would be wasted.
+                Stage1Pair(mont, plan, x0, a24, x0Other, a24Other, out ulong x, out ulong z, out ulong xOther, out ulong zOther);
+                g = FinishCurve(mont, plan, a24, x, z, babyX, babyZ);
+                if (g == 1 || g == n)
+                {
+                    g = FinishCurve(mont, plan, a24Other, xOther, zOther, babyX, babyZ);
+                }
+                curve += 2;
+            }
+            else
+            {
+                g = TryCurve(mont, plan, sigma, babyX, babyZ);
+                curve++;
+            }
             if (g != 1 && g != n)
             {
                 return g;
@@ -37,12 +60,18 @@ internal static class Ecm64
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong TryCurve(Montgomery64 mont, EcmPlan plan, ulong sigma, Span<ulong> babyX, Span<ulong> babyZ)
     {
-        ulong n = mont.N;
         if (!TrySuyamaCurve(mont, sigma, out ulong x0, out ulong a24, out ulong factor))
         {
             return factor;
         }
         Stage1(mont, plan, x0, a24, out ulong x, out ulong z);
+        return FinishCurve(mont, plan, a24, x, z, babyX, babyZ);
+    }
+
+    /// <summary>Stage 2 from stage 1's point (x : z) and the GCD; returns it (1 or n when the curve failed).</summary>
+    private static ulong FinishCurve(Montgomery64 mont, EcmPlan plan, ulong a24, ulong x, ulong z, Span<ulong> babyX, Span<ulong> babyZ)
+    {
+        ulong n = mont.N;
         ulong accumulator = Stage2(mont, plan, a24, x, z, babyX, babyZ);
         ulong g = Gcd64.Of(mont.FromMontgomery(accumulator), n);
         // Both factors found at once: perhaps one already in stage 1 and the other only in stage 2.
@@ -95,30 +124,63 @@ internal static class Ecm64
             // Swap R0 and R1 exactly when this bit differs from the last one (mask, no branch).
             ulong mask = 0UL - (b ^ previous);
             previous = b;
-            ulong t = (x1 ^ x2) & mask;
-            x1 ^= t;
-            x2 ^= t;
-            t = (z1 ^ z2) & mask;
-            z1 ^= t;
-            z2 ^= t;
-
-            ulong s1 = mont.AddBranchless(x1, z1), d1 = mont.SubtractBranchless(x1, z1);
-            ulong s2 = mont.AddBranchless(x2, z2), d2 = mont.SubtractBranchless(x2, z2);
-            // R1 = R0 + R1, difference P = (x0 : 1).
-            ulong p = mont.MultiplyBranchless(d1, s2), q = mont.MultiplyBranchless(s1, d2);
-            ulong sum = mont.AddBranchless(p, q), difference = mont.SubtractBranchless(p, q);
-            x2 = mont.MultiplyBranchless(sum, sum);
-            z2 = mont.MultiplyBranchless(x0, mont.MultiplyBranchless(difference, difference));
-            // R0 = 2·R0.
-            ulong ss = mont.MultiplyBranchless(s1, s1), dd = mont.MultiplyBranchless(d1, d1);
-            ulong fourXz = mont.SubtractBranchless(ss, dd);
-            x1 = mont.MultiplyBranchless(ss, dd);
-            z1 = mont.MultiplyBranchless(fourXz, mont.AddBranchless(dd, mont.MultiplyBranchless(a24, fourXz)));
+            (x1, z1, x2, z2) = LadderStep(mont, x0, a24, mask, x1, z1, x2, z2);
         }
-        ulong last = (x1 ^ x2) & (0UL - previous);
-        x = x1 ^ last;
-        last = (z1 ^ z2) & (0UL - previous);
-        z = z1 ^ last;
+        ulong last = 0UL - previous;
+        x = x1 ^ ((x1 ^ x2) & last);
+        z = z1 ^ ((z1 ^ z2) & last);
+    }
+
+    /// <summary><see cref="Stage1"/> for two curves at once (the same scalar, so the same swaps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Stage1Pair(Montgomery64 mont, EcmPlan plan, ulong x0, ulong a24, ulong x0Other, ulong a24Other, out ulong x, out ulong z, out ulong xOther, out ulong zOther)
+    {
+        ulong x1 = x0, z1 = mont.One;
+        Double(mont, a24, x1, z1, out ulong x2, out ulong z2);
+        ulong u1 = x0Other, w1 = mont.One;
+        Double(mont, a24Other, u1, w1, out ulong u2, out ulong w2);
+        ulong[] scalar = plan.Scalar;
+        ulong previous = 0;
+        for (int bit = plan.ScalarBits - 2; bit >= 0; bit--)
+        {
+            ulong b = (scalar[bit >> 6] >> (bit & 63)) & 1;
+            ulong mask = 0UL - (b ^ previous);
+            previous = b;
+            (x1, z1, x2, z2) = LadderStep(mont, x0, a24, mask, x1, z1, x2, z2);
+            (u1, w1, u2, w2) = LadderStep(mont, x0Other, a24Other, mask, u1, w1, u2, w2);
+        }
+        ulong last = 0UL - previous;
+        x = x1 ^ ((x1 ^ x2) & last);
+        z = z1 ^ ((z1 ^ z2) & last);
+        xOther = u1 ^ ((u1 ^ u2) & last);
+        zOther = w1 ^ ((w1 ^ w2) & last);
+    }
+
+    /// <summary>
+    /// One ladder step: swap R0 and R1 where <paramref name="swap"/> is all ones, then R1 = R0 + R1 (difference the
+    /// base point (x0 : 1)) and R0 = 2·R0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (ulong X1, ulong Z1, ulong X2, ulong Z2) LadderStep(Montgomery64 mont, ulong x0, ulong a24, ulong swap, ulong x1, ulong z1, ulong x2, ulong z2)
+    {
+        ulong t = (x1 ^ x2) & swap;
+        x1 ^= t;
+        x2 ^= t;
+        t = (z1 ^ z2) & swap;
+        z1 ^= t;
+        z2 ^= t;
+
+        ulong s1 = mont.AddBranchless(x1, z1), d1 = mont.SubtractBranchless(x1, z1);
+        ulong s2 = mont.AddBranchless(x2, z2), d2 = mont.SubtractBranchless(x2, z2);
+        ulong p = mont.MultiplyBranchless(d1, s2), q = mont.MultiplyBranchless(s1, d2);
+        ulong sum = mont.AddBranchless(p, q), difference = mont.SubtractBranchless(p, q);
+        ulong ss = mont.MultiplyBranchless(s1, s1), dd = mont.MultiplyBranchless(d1, d1);
+        ulong fourXz = mont.SubtractBranchless(ss, dd);
+        return (
+            mont.MultiplyBranchless(ss, dd),
+            mont.MultiplyBranchless(fourXz, mont.AddBranchless(dd, mont.MultiplyBranchless(a24, fourXz))),
+            mont.MultiplyBranchless(sum, sum),
+            mont.MultiplyBranchless(x0, mont.MultiplyBranchless(difference, difference)));
     }
 
     /// <summary>
@@ -142,7 +204,11 @@ internal static class Ecm64
         ulong xGiantPrevious = mont.One, zGiantPrevious = 0;
         ulong xGiant = mont.One, zGiant = 0;
         int[] starts = plan.GiantStart;
-        byte[] pairBaby = plan.PairBaby;
+        // Unchecked indexing: every pair's baby index is below BabySteps.Length (the plan is built that way).
+        ref byte pairBaby = ref MemoryMarshal.GetArrayDataReference(plan.PairBaby);
+        ref ulong bx = ref MemoryMarshal.GetReference(babyX);
+        ref ulong bz = ref MemoryMarshal.GetReference(babyZ);
+        ref ulong bxz = ref MemoryMarshal.GetReference(babyXz);
         for (int k = 0; k <= plan.LastGiant; k++)
         {
             ulong giantXz = mont.MultiplyBranchless(xGiant, zGiant);
@@ -150,15 +216,17 @@ internal static class Ecm64
             int end = starts[k + 1];
             for (; i + 1 < end; i += 2)
             {
-                int b = pairBaby[i];
-                accumulator = mont.MultiplyBranchless(accumulator, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
-                b = pairBaby[i + 1];
-                other = mont.MultiplyBranchless(other, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
+                int b = Unsafe.Add(ref pairBaby, i);
+                int c = Unsafe.Add(ref pairBaby, i + 1);
+                ulong term = CrossTerm(mont, xGiant, zGiant, giantXz, Unsafe.Add(ref bx, b), Unsafe.Add(ref bz, b), Unsafe.Add(ref bxz, b));
+                ulong termOther = CrossTerm(mont, xGiant, zGiant, giantXz, Unsafe.Add(ref bx, c), Unsafe.Add(ref bz, c), Unsafe.Add(ref bxz, c));
+                accumulator = mont.MultiplyBranchless(accumulator, term);
+                other = mont.MultiplyBranchless(other, termOther);
             }
             if (i < end)
             {
-                int b = pairBaby[i];
-                accumulator = mont.MultiplyBranchless(accumulator, CrossTerm(mont, xGiant, zGiant, giantXz, babyX[b], babyZ[b], babyXz[b]));
+                int b = Unsafe.Add(ref pairBaby, i);
+                accumulator = mont.MultiplyBranchless(accumulator, CrossTerm(mont, xGiant, zGiant, giantXz, Unsafe.Add(ref bx, b), Unsafe.Add(ref bz, b), Unsafe.Add(ref bxz, b)));
             }
             ulong xNext, zNext;
             if (k == 0)
