@@ -54,6 +54,41 @@ internal static class Bpsw64
         return false;
     }
 
+    /// <summary>(V_d, V_(d+1)) for Q = 1 by the ladder V_2k = V_k² - 2, V_(2k+1) = V_k·V_(k+1) - P.</summary>
+    private static (ulong V, ulong W) LucasLadder(Montgomery64 mont, ulong d, ulong pm, ulong two)
+    {
+        ulong v = two;
+        ulong w = pm;
+        for (int bit = 63 - BitOperations.LeadingZeroCount(d); bit >= 0; bit--)
+        {
+            (v, w) = LucasStep(mont, v, w, pm, two, (d >> bit) & 1);
+        }
+        return (v, w);
+    }
+
+    /// <summary>
+    /// <see cref="LucasLadder"/> for n below <see cref="Montgomery64.LazyLimit"/>: values stay in [0, 4N) unreduced,
+    /// subtracting P or 2 as adding 2N - P or 2N - 2 to a lazy product in (0, 2N); reduced once at the end.
+    /// </summary>
+    private static (ulong V, ulong W) LucasLadderLazy(Montgomery64 mont, ulong d, ulong pm, ulong two)
+    {
+        ulong twoN = mont.N + mont.N;
+        ulong minusP = twoN - pm;
+        ulong minusTwo = twoN - two;
+        ulong v = two;
+        ulong w = pm;
+        for (int bit = 63 - BitOperations.LeadingZeroCount(d); bit >= 0; bit--)
+        {
+            ulong mask = 0UL - ((d >> bit) & 1);
+            ulong mixed = mont.MultiplyLazy(v, w) + minusP;
+            ulong squared = v ^ ((v ^ w) & mask);
+            squared = mont.MultiplyLazy(squared, squared) + minusTwo;
+            v = squared ^ ((squared ^ mixed) & mask);
+            w = mixed ^ ((mixed ^ squared) & mask);
+        }
+        return (mont.ReduceFrom4N(v), mont.ReduceFrom4N(w));
+    }
+
     /// <summary>
     /// The extra strong Lucas test (Grantham): with Q = 1 and n + 1 = d·2^s, n passes when U_d = 0 and V_d = ±2,
     /// or V_(d·2^r) = 0 for some 0 &lt;= r &lt; s - 1. Only V is computed (a ladder over V_k, V_(k+1));
@@ -84,13 +119,7 @@ internal static class Bpsw64
         ulong pm = mont.ToMontgomery(p);
         int s = BitOperations.TrailingZeroCount(n + 1);
         ulong d = (n + 1) >> s;
-        // Invariant (Q = 1): v = V_k, w = V_(k+1); V_2k = V_k² - 2, V_(2k+1) = V_k·V_(k+1) - P.
-        ulong v = two;
-        ulong w = pm;
-        for (int bit = 63 - BitOperations.LeadingZeroCount(d); bit >= 0; bit--)
-        {
-            (v, w) = LucasStep(mont, v, w, pm, two, (d >> bit) & 1);
-        }
+        (ulong v, ulong w) = n < Montgomery64.LazyLimit ? LucasLadderLazy(mont, d, pm, two) : LucasLadder(mont, d, pm, two);
         return EndsExtraStrongLucas(mont, v, w, pm, s);
     }
 

@@ -16,6 +16,9 @@ internal sealed class EcmPlan
     /// <summary>The odd j &lt; 105 coprime to 210 (24 of them): the baby steps.</summary>
     public static readonly int[] BabySteps = [.. Enumerable.Range(1, (GiantStep / 2) - 1).Where(j => BigInteger.GreatestCommonDivisor(j, GiantStep).IsOne)];
 
+    /// <summary>For each j below <see cref="GiantStep"/>/2, its index in <see cref="BabySteps"/>, or -1.</summary>
+    public static readonly int[] BabyIndex = [.. Enumerable.Range(0, GiantStep / 2).Select(j => Array.IndexOf(BabySteps, j))];
+
     private EcmPlan(int b1, int b2)
     {
         B1 = b1;

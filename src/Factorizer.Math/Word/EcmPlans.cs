@@ -14,7 +14,7 @@ internal static class EcmPlans
     public const int MaxCurves = 300;
 
     /// <summary>Cofactors with fewer bits go to rho.</summary>
-    private const int RhoBelowBits = 54;
+    private const int RhoBelowBits = 56;
 
     /// <summary>(bits below which the plan applies, plan), ascending; the last one covers up to 64 bits.</summary>
     private static readonly (int BelowBits, EcmPlan Plan)[] Plans =
@@ -24,6 +24,9 @@ internal static class EcmPlans
         (63, EcmPlan.For(125, 25 * 125)),
         (65, EcmPlan.For(165, 25 * 165)),
     ];
+
+    /// <summary>A cheap curve (about a quarter of <see cref="Largest"/>'s cost) that finds most factors below ~2^16.</summary>
+    public static EcmPlan Small { get; } = EcmPlan.For(40, 25 * 40);
 
     /// <summary>The plan for the largest numbers.</summary>
     public static EcmPlan Largest => Plans[^1].Plan;

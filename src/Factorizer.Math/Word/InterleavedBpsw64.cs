@@ -16,7 +16,6 @@ namespace Factorizer.Math.Word;
 internal static class InterleavedBpsw64
 {
     /// <summary>Exact primality of odd <paramref name="n"/> &gt;= 3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsPrimeOdd(ulong n)
     {
         ulong p = LucasParameter(n);

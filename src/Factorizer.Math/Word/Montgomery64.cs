@@ -49,14 +49,18 @@ internal readonly struct Montgomery64
 
     /// <summary>a·b·2^-64 mod N, i.e. the product of two Montgomery-form values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong Multiply(ulong a, ulong b) => Reduce(High(a, b), a * b);
+    public ulong Multiply(ulong a, ulong b)
+    {
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        return Reduce(hi, lo);
+    }
 
     /// <summary>As <see cref="Multiply"/>, with the final correction as a mask instead of a branch (for ECM's ladders).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong MultiplyBranchless(ulong a, ulong b)
     {
-        ulong hi = High(a, b);
-        ulong mh = High(a * b * _nInverse, N);
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        ulong mh = High(lo * _nInverse, N);
         return hi - mh + (N & Borrow(hi, mh));
     }
 
@@ -66,7 +70,11 @@ internal readonly struct Montgomery64
     /// step of every product's latency, where only residues mod a factor of N matter (rho).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong MultiplyLazy(ulong a, ulong b) => High(a, b) - High(a * b * _nInverse, N) + N;
+    public ulong MultiplyLazy(ulong a, ulong b)
+    {
+        ulong hi = System.Math.BigMul(a, b, out ulong lo);
+        return hi - High(lo * _nInverse, N) + N;
+    }
 
     /// <summary>(a + b) mod N.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -112,6 +120,12 @@ internal readonly struct Montgomery64
         return result;
     }
 
+    /// <summary>
+    /// Moduli below this can keep values in [0, 4N) between products (see <see cref="MultiplyLazy"/>): the product of
+    /// two such values is below 16N² &lt;= N·2^64.
+    /// </summary>
+    public const ulong LazyLimit = 1UL << 60;
+
     /// <summary>2^e in Montgomery form: left to right, where multiplying by the base 2 is a modular doubling.</summary>
     public ulong PowerOfTwo(ulong e)
     {
@@ -119,14 +133,35 @@ internal readonly struct Montgomery64
         {
             return One;
         }
+        int top = 62 - System.Numerics.BitOperations.LeadingZeroCount(e);
+        if (N < LazyLimit)
+        {
+            // Lazily reduced: a square lands in (0, 2N), the doubling in (0, 4N); no correction on the way.
+            ulong y = One + One;
+            for (int bit = top; bit >= 0; bit--)
+            {
+                y = MultiplyLazy(y, y);
+                y += y & (0UL - ((e >> bit) & 1));
+            }
+            return ReduceFrom4N(y);
+        }
         ulong x = Add(One, One);
-        for (int bit = 62 - System.Numerics.BitOperations.LeadingZeroCount(e); bit >= 0; bit--)
+        for (int bit = top; bit >= 0; bit--)
         {
             x = MultiplyBranchless(x, x);
             // Doubles when the bit is set: adds x or 0 (a mask, since the exponent's bits are random).
             x = AddBranchless(x, x & (0UL - ((e >> bit) & 1)));
         }
         return x;
+    }
+
+    /// <summary>The residue in [0, N) of <paramref name="a"/> &lt; 4N.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReduceFrom4N(ulong a)
+    {
+        ulong twoN = N + N;
+        a = a >= twoN ? a - twoN : a;
+        return a >= N ? a - N : a;
     }
 
     /// <summary>All ones when a &lt; b, else zero, computed without a branch (the JIT makes ternaries into jumps).</summary>

@@ -123,4 +123,115 @@ public class WordPiecesTests
         }
         Assert.Equal(0UL, IntegerSquareRoot.ExactCubeRoot(ulong.MaxValue));
     }
+
+    [Fact]
+    public void TrialDivision_VectorAndScalarPaths_AgreeWithDivisionByEachPrime()
+    {
+        var random = new Random(167);
+        var numbers = new List<ulong> { 1, 3, 997, 1009, 3UL * 997, 1UL << 20, (1UL << 20) + 1, 59_049UL * 59_049 * 3 * 3 * 3 * 3 * 3, 994_009UL * 994_009 * 997, ulong.MaxValue, ulong.MaxValue - 2 };
+        for (int i = 0; i < 3_000; i++)
+        {
+            // Products of a few small primes (some repeated) and a random part, so most primes of the table divide some input.
+            ulong n = TestNumbers.RandomBits(random, random.Next(2, 40)) | 1;
+            for (int k = random.Next(0, 6); k > 0; k--)
+            {
+                ulong p = SmallPrimes.Odd[random.Next(0, TrialDivision64.Count)];
+                if (n <= ulong.MaxValue / p)
+                {
+                    n *= p;
+                }
+            }
+            numbers.Add(n);
+            numbers.Add(TestNumbers.RandomBits(random, 64) | 1);
+        }
+        Span<ulong> expected = stackalloc ulong[64];
+        Span<ulong> actual = stackalloc ulong[64];
+        foreach (ulong n in numbers)
+        {
+            // Reference: every prime of the table divided out by %, all of them (no early stop).
+            int expectedCount = 0;
+            ulong rest = n;
+            for (int i = 0; i < TrialDivision64.Count; i++)
+            {
+                ulong p = SmallPrimes.Odd[i];
+                while (rest % p == 0)
+                {
+                    expected[expectedCount++] = p;
+                    rest /= p;
+                }
+            }
+            int scalarCount = 0;
+            ulong scalarRest = TrialDivision64.DivideOutScalar(n, actual, ref scalarCount, TrialDivision64.Count);
+            // The scalar loop stops once p² > n: what it leaves is 1 or a prime, and the rest of the table is absent.
+            Assert.True(scalarRest == rest || (scalarRest % rest == 0 && TestNumbers.ReferencePrime(scalarRest)), $"scalar on {n}");
+            int vectorCount = 0;
+            ulong vectorRest = TrialDivision64.IsVectorized ? TrialDivision64.DivideOutVector(n, actual, ref vectorCount) : rest;
+            if (TrialDivision64.IsVectorized)
+            {
+                Assert.Equal(rest, vectorRest);
+                Assert.Equal(expected[..expectedCount].ToArray(), actual[..vectorCount].ToArray());
+            }
+            int count = 0;
+            ulong cofactor = TrialDivision64.DivideOut(n, actual, ref count);
+            ulong product = cofactor;
+            foreach (ulong f in actual[..count])
+            {
+                product *= f;
+            }
+            Assert.Equal(n, product);
+        }
+    }
+
+    [Fact]
+    public void Rho_SemiprimesWithFactorsJustAboveTheTrialBound_FindsAProperFactor()
+    {
+        // Small factors close rho's cycle in the first rounds, where one GCD covers two rounds and a batch can overshoot.
+        var random = new Random(1009);
+        for (int i = 0; i < 2_000; i++)
+        {
+            ulong p = TestNumbers.RandomPrime(random, random.Next(10, 14));
+            ulong q = TestNumbers.RandomPrime(random, random.Next(10, 40));
+            ulong n = p * q;
+            if (p < 1009 || q < 1009 || p == q)
+            {
+                continue;
+            }
+            ulong d = PollardRho64.FindFactor(n);
+            Assert.True(d > 1 && d < n && n % d == 0, $"rho on {n} = {p}·{q} gave {d}");
+        }
+    }
+
+    [Fact]
+    public void Rho_ShortSearch_ReturnsZeroOrAProperFactor_AndFindsSmallFactors()
+    {
+        var random = new Random(256);
+        int found = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            ulong p = TestNumbers.RandomPrime(random, random.Next(11, 15));
+            ulong q = TestNumbers.RandomPrime(random, random.Next(40, 60 - 15));
+            ulong n = p * q;
+            ulong d = PollardRho64.FindSmallFactor(n, 256);
+            Assert.True(d == 0 || (d > 1 && d < n && n % d == 0), $"short rho on {n} = {p}·{q} gave {d}");
+            found += d == 0 ? 0 : 1;
+            // Two large primes: the short search must give up, not return n or a wrong divisor.
+            ulong big = TestNumbers.RandomPrime(random, 29) * TestNumbers.RandomPrime(random, 30);
+            ulong e = PollardRho64.FindSmallFactor(big, 256);
+            Assert.True(e == 0 || (e > 1 && e < big && big % e == 0), $"short rho on {big} gave {e}");
+        }
+        // Factors below 2^14 close rho's cycle within ~4·256 steps almost always.
+        Assert.True(found > 250, $"the short search found only {found} of 300 small factors");
+    }
+
+    [Fact]
+    public void Ecm_SmallPlan_ReturnsZeroOrAProperFactor()
+    {
+        var random = new Random(40);
+        for (int i = 0; i < 100; i++)
+        {
+            ulong n = TestNumbers.RandomPrime(random, 14) * TestNumbers.RandomPrime(random, 47);
+            ulong d = Ecm64.FindFactor(n, EcmPlans.Small, 1);
+            Assert.True(d == 0 || (d > 1 && d < n && n % d == 0), $"small curve on {n} gave {d}");
+        }
+    }
 }

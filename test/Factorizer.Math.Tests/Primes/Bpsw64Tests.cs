@@ -78,6 +78,30 @@ public class Bpsw64Tests
     }
 
     [Fact]
+    public void BothHalves_AroundTheLazyLimit_MatchReferences()
+    {
+        // Below Montgomery64.LazyLimit (2^60) the base-2 power and the Lucas ladder keep values unreduced; above, they
+        // reduce every step. Primes must pass both halves; composites must fail the base-2 test as the reference does.
+        var random = new Random(60);
+        for (int i = 0; i < 3_000; i++)
+        {
+            int bits = random.Next(56, 65);
+            ulong prime = TestNumbers.RandomPrime(random, bits);
+            var mont = new Montgomery64(prime);
+            Assert.True(Bpsw64.IsStrongProbablePrimeBase2(mont), $"prime {prime} failed the base-2 test");
+            Assert.True(Bpsw64.IsExtraStrongLucasProbablePrime(mont), $"prime {prime} failed the Lucas test");
+            ulong odd = TestNumbers.RandomBits(random, bits) | 1;
+            Assert.Equal(IsStrongProbablePrimeReference(odd, 2), Bpsw64.IsStrongProbablePrimeBase2(new Montgomery64(odd)));
+            ulong composite = TestNumbers.RandomPrime(random, bits / 2) * TestNumbers.RandomPrime(random, bits - (bits / 2));
+            Assert.False(Bpsw64.IsExtraStrongLucasProbablePrime(new Montgomery64(composite)), $"{composite} passed the Lucas test");
+        }
+        foreach (ulong n in new[] { Montgomery64.LazyLimit - 93, Montgomery64.LazyLimit + 7, Montgomery64.LazyLimit - 1, Montgomery64.LazyLimit + 1 })
+        {
+            Assert.Equal(TestNumbers.ReferencePrime(n), Primality.IsPrime(n));
+        }
+    }
+
+    [Fact]
     public void IsPrime_RandomOddNumbersOfEverySize_MatchesReference()
     {
         var random = new Random(6400);
