@@ -16,6 +16,12 @@ public static class WorkerCommand
     /// <summary>What a worker prints on stdout, last, when its work is finished (its supervisor's proof).</summary>
     public const string FinishedLine = "worker finished";
 
+    /// <summary>
+    /// What a worker prints on stdout when it first reaches its server: a supervisor may stop a worker that never
+    /// got this far once a sibling has seen the run finish (a short run's server can be gone before a slow start).
+    /// </summary>
+    public const string ConnectedLine = "worker connected";
+
     /// <summary>Arguments that start a supervised worker named <paramref name="name"/> against <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static IEnumerable<string> Arguments(string host, int port, string name, TimeSpan reconnectFor) =>
         [Verb, "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name,
@@ -46,6 +52,7 @@ public static class WorkerCommand
             line.Seconds("reconnect-for", TimeSpan.FromSeconds(60)))
         {
             Log = log,
+            Connected = AnnounceOnce(ConnectedLine),
         };
         try
         {
@@ -61,5 +68,18 @@ public static class WorkerCommand
         {
             return stop.ExitCode; // quietly: the supervisor reports the stop once for all its workers
         }
+    }
+
+    private static Action AnnounceOnce(string text)
+    {
+        int said = 0;
+        return () =>
+        {
+            if (Interlocked.Exchange(ref said, 1) == 0)
+            {
+                Console.Out.WriteLine(text);
+                Console.Out.Flush();
+            }
+        };
     }
 }

@@ -19,6 +19,7 @@ public sealed class WorkerSupervisor
     private readonly Action<string> _log;
     private readonly Lock _gate = new();
     private readonly List<Process> _running = [];
+    private readonly TaskCompletionSource _runFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Supervises <paramref name="count"/> workers; <paramref name="describe"/> gives worker i's start info.</summary>
     public WorkerSupervisor(int count, Func<int, ProcessStartInfo> describe, Action<string> log)
@@ -52,14 +53,23 @@ public sealed class WorkerSupervisor
             start.RedirectStandardInput = true; // the parent-watch pipe, held open until the worker ends
             start.RedirectStandardOutput = true; // where a worker says it finished (exit code 0 alone is not trusted)
             using Process process = Process.Start(start) ?? throw new InvalidOperationException("worker did not start");
-            Task<bool> saidFinished = SaysFinishedAsync(process.StandardOutput);
+            var said = new WorkerSayings();
+            Task reading = said.ReadAsync(process.StandardOutput);
             lock (_gate)
             {
                 _running.Add(process);
             }
             try
             {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                Task exited = process.WaitForExitAsync(cancellationToken);
+                if (await Task.WhenAny(exited, _runFinished.Task).ConfigureAwait(false) != exited && !said.Connected)
+                {
+                    // A sibling saw the run finish and this worker never reached the server: it holds nothing, and
+                    // would only retry a server that has gone (a short run can end before a slow start is over).
+                    await StopAsync(process).ConfigureAwait(false);
+                    return true;
+                }
+                await exited.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -73,13 +83,15 @@ public sealed class WorkerSupervisor
                     _running.Remove(process);
                 }
             }
-            bool finished = await saidFinished.ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
             switch (process.ExitCode)
             {
-                case Worker.WorkerLoop.Finished when finished:
+                case Worker.WorkerLoop.Finished when said.Finished:
+                    _runFinished.TrySetResult();
                     return true;
                 case Worker.WorkerLoop.Fatal:
-                    return false;
+                    // Gave up on a server it never reached, just as a sibling saw the run finish: nothing was lost.
+                    return _runFinished.Task.IsCompleted && !said.Connected;
                 case Cli.ExitCodes.Interrupted or Cli.ExitCodes.Terminated:
                     if (!cancellationToken.IsCancellationRequested) // else this process is stopping too, and says so once
                     {
@@ -99,25 +111,34 @@ public sealed class WorkerSupervisor
     }
 
     /// <summary>
-    /// Reads the worker's stdout to its end; true when it printed <see cref="Cli.WorkerCommand.FinishedLine"/>.
-    /// A process killed from outside can exit 0 too (Wine's kill, some container runtimes), so only
-    /// the worker's own word counts as finished; anything else is a crash and is restarted.
+    /// What a worker said on its stdout: <see cref="Cli.WorkerCommand.ConnectedLine"/> and, last,
+    /// <see cref="Cli.WorkerCommand.FinishedLine"/>. A process killed from outside can exit 0 too (Wine's kill,
+    /// some container runtimes), so only the worker's own word counts as finished; anything else is a crash.
     /// </summary>
-    private static async Task<bool> SaysFinishedAsync(StreamReader output)
+    private sealed class WorkerSayings
     {
-        bool finished = false;
-        try
+        private volatile bool _connected;
+
+        public bool Connected => _connected;
+
+        public bool Finished { get; private set; }
+
+        /// <summary>Reads the worker's stdout to its end.</summary>
+        public async Task ReadAsync(StreamReader output)
         {
-            while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+            try
             {
-                finished |= line == Cli.WorkerCommand.FinishedLine;
+                while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+                {
+                    _connected |= line == Cli.WorkerCommand.ConnectedLine;
+                    Finished |= line == Cli.WorkerCommand.FinishedLine;
+                }
+            }
+            catch (IOException)
+            {
+                // The pipe broke with the process: what it said before still counts.
             }
         }
-        catch (IOException)
-        {
-            // The pipe broke with the process: what it said before still counts.
-        }
-        return finished;
     }
 
     /// <summary>Kills every running worker (used on Ctrl+C or when the run is abandoned).</summary>

@@ -38,7 +38,12 @@ public static class WorkerLoop
         {
             try
             {
-                return await DrainAsync(options, () => { lostSince = null; backoff = TimeSpan.FromMilliseconds(200); }, cancellationToken).ConfigureAwait(false);
+                return await DrainAsync(options, () =>
+                {
+                    lostSince = null;
+                    backoff = TimeSpan.FromMilliseconds(200);
+                    options.Connected();
+                }, cancellationToken).ConfigureAwait(false);
             }
             catch (ManagerAuthenticationException e)
             {

@@ -14,6 +14,9 @@ public sealed record WorkerOptions(string Host, int Port, ReadOnlyMemory<byte> A
     /// <summary>Receives progress and error lines (stderr in the programs).</summary>
     public Action<string> Log { get; init; } = _ => { };
 
+    /// <summary>Called each time the worker has connected and found its queues (a supervisor's sign of life).</summary>
+    public Action Connected { get; init; } = () => { };
+
     /// <summary>The clock of the lease heartbeat (a test puts in a manual one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
