@@ -31,8 +31,8 @@ internal sealed class ChunkLedger(TimeProvider time)
         /// <summary>Verified lines received so far, by number (partial reports fill it piece by piece).</summary>
         public Dictionary<BigInteger, string> Lines { get; } = [];
 
-        /// <summary>Verified lines received in packed reports, by index in the chunk (null: none yet).</summary>
-        public string?[]? LinesAt { get; private set; }
+        /// <summary>Verified lines received in packed reports, by index in the chunk: where each is (null: none yet).</summary>
+        public (VerifiedLines? Lines, int Entry)[]? LinesAt { get; private set; }
 
         /// <summary>The chunk as a <see cref="PackedChunk"/> once asked for (null: not yet, or it has no packed form).</summary>
         public byte[]? PackedJob { get; set; }
@@ -40,13 +40,44 @@ internal sealed class ChunkLedger(TimeProvider time)
         /// <summary>True once <see cref="PackedJob"/> has been tried.</summary>
         public bool PackTried { get; set; }
 
-        /// <summary>Records the verified line of the number at <paramref name="index"/>.</summary>
-        public void SetLine(int index, string line) => (LinesAt ??= new string?[Item.Count])[index] = line;
+        /// <summary>Records the verified lines of a packed report, each for the number at its index.</summary>
+        public void SetLines(VerifiedLines lines)
+        {
+            ArgumentNullException.ThrowIfNull(lines);
+            LinesAt ??= new (VerifiedLines?, int)[Item.Count];
+            for (int entry = 0; entry < lines.Count; entry++)
+            {
+                LinesAt[lines.IndexAt(entry)] = (lines, entry);
+            }
+        }
+
+        /// <summary>Records where the verified line of the number at <paramref name="index"/> is (a piece's line, for its parent).</summary>
+        public void SetLine(int index, (VerifiedLines? Lines, int Entry) line) => (LinesAt ??= new (VerifiedLines?, int)[Item.Count])[index] = line;
+
+        /// <summary>
+        /// The chunk's output text (each line ending in a newline) when one packed report holds every line in
+        /// order and nothing came by value: its buffer, copied once. Null otherwise.
+        /// </summary>
+        public string? WholeTextFromOneReport()
+        {
+            if (LinesAt is not { Length: > 0 } at || at[0].Lines is not { } lines || !lines.CoversInOrder(at.Length) || Lines.Count + Errors.Count > 0)
+            {
+                return null;
+            }
+            for (int i = 0; i < at.Length; i++)
+            {
+                if (at[i].Lines != lines || at[i].Entry != i)
+                {
+                    return null; // a later report replaced a line
+                }
+            }
+            return lines.Text();
+        }
 
         /// <summary>True when the number at <paramref name="index"/> has its line or its error.</summary>
         public bool HasResult(int index)
         {
-            if (LinesAt?[index] is not null)
+            if (LinesAt?[index].Lines is not null)
             {
                 return true;
             }
@@ -542,7 +573,7 @@ internal sealed class ChunkLedger(TimeProvider time)
         int[] at = piece.ParentIndex!;
         for (int i = 0; i < at.Length; i++)
         {
-            if (piece.LinesAt?[i] is { } line)
+            if (piece.LinesAt?[i] is { Lines: not null } line)
             {
                 parent.SetLine(at[i], line);
             }

@@ -83,10 +83,10 @@ internal static class ResultCheck
     /// line for each index verified and the problems found. Malformed records (truncated, an index
     /// outside the chunk, too many factors) are one problem and end the reading.
     /// </summary>
-    public static (List<(int Index, string Line)> Lines, List<string> Problems) VerifyPacked(IReadOnlyList<object?> numbers, ReadOnlySpan<byte> records)
+    public static (VerifiedLines Lines, List<string> Problems) VerifyPacked(IReadOnlyList<object?> numbers, ReadOnlySpan<byte> records)
     {
         ArgumentNullException.ThrowIfNull(numbers);
-        var lines = new List<(int, string)>(numbers.Count);
+        var lines = new VerifiedLines(numbers.Count);
         var problems = new List<string>();
         Span<ulong> factors = stackalloc ulong[PackedResults.MaxFactors];
         int offset = 0;
@@ -99,16 +99,20 @@ internal static class ResultCheck
                 {
                     found.Sort();
                 }
-                string? line = numbers[index] switch
+                switch (numbers[index])
                 {
-                    long n when n >= 0 => Checked((ulong)n, found, problems),
-                    BigInteger big when big.Sign >= 0 && big <= ulong.MaxValue => Checked((ulong)big, found, problems),
-                    BigInteger big => Checked(big, found, problems),
-                    var other => Problem(problems, $"{PyRepr.Of(other, 40)}: a packed result for an item that is no number"),
-                };
-                if (line is not null)
-                {
-                    lines.Add((index, line));
+                    case long n when n >= 0:
+                        Checked(index, (ulong)n, found, lines, problems);
+                        break;
+                    case BigInteger big when big.Sign >= 0 && big <= ulong.MaxValue:
+                        Checked(index, (ulong)big, found, lines, problems);
+                        break;
+                    case BigInteger big:
+                        Checked(index, big, found, lines, problems);
+                        break;
+                    case var other:
+                        problems.Add($"{PyRepr.Of(other, 40)}: a packed result for an item that is no number");
+                        break;
                 }
             }
         }
@@ -119,23 +123,29 @@ internal static class ResultCheck
         return (lines, problems);
     }
 
-    private static string? Checked(ulong n, ReadOnlySpan<ulong> factors, List<string> problems) =>
-        FactorizationVerifier.Verify(n, factors, out string? why)
-            ? FormatLine(n, factors)
-            : Problem(problems, $"{n}: wrong factorization [{string.Join(", ", factors.ToArray())}]: {why}");
-
-    private static string? Checked(BigInteger n, ReadOnlySpan<ulong> factors, List<string> problems)
+    private static void Checked(int index, ulong n, ReadOnlySpan<ulong> factors, VerifiedLines lines, List<string> problems)
     {
-        List<BigInteger> big = [.. factors.ToArray().Select(p => (BigInteger)p)];
-        return FactorizationVerifier.Verify(n, big, out string? why)
-            ? FormatLine(n, big)
-            : Problem(problems, $"{n}: wrong factorization [{string.Join(", ", big)}]: {why}");
+        if (FactorizationVerifier.Verify(n, factors, out string? why))
+        {
+            lines.Add(index, n, factors);
+        }
+        else
+        {
+            problems.Add($"{n}: wrong factorization [{string.Join(", ", factors.ToArray())}]: {why}");
+        }
     }
 
-    private static string? Problem(List<string> problems, string problem)
+    private static void Checked(int index, BigInteger n, ReadOnlySpan<ulong> factors, VerifiedLines lines, List<string> problems)
     {
-        problems.Add(problem);
-        return null;
+        List<BigInteger> big = [.. factors.ToArray().Select(p => (BigInteger)p)];
+        if (FactorizationVerifier.Verify(n, big, out string? why))
+        {
+            lines.Add(index, FormatLine(n, big));
+        }
+        else
+        {
+            problems.Add($"{n}: wrong factorization [{string.Join(", ", big)}]: {why}");
+        }
     }
 
     private static bool IsAscending(ReadOnlySpan<ulong> values)
@@ -176,16 +186,34 @@ internal static class ResultCheck
         return sb.ToString();
     }
 
-    /// <summary>GNU factor's line for a 64-bit number, formatted in one buffer (the hot path: one allocation, the string).</summary>
+    /// <summary>GNU factor's line for a 64-bit number, formatted in one buffer (one allocation, the string).</summary>
     public static string FormatLine(ulong n, ReadOnlySpan<ulong> ascendingFactors)
     {
         if (ascendingFactors.Length > PackedResults.MaxFactors)
         {
             return FormatLine(n, ascendingFactors.ToArray().Select(p => (BigInteger)p)); // never for a true factorization
         }
-        // 20 digits at most per number, plus ':' and a space before each factor.
-        Span<char> text = stackalloc char[21 + (21 * ascendingFactors.Length)];
-        n.TryFormat(text, out int length, default, CultureInfo.InvariantCulture);
+        Span<char> text = stackalloc char[MaxLineLength(ascendingFactors.Length)];
+        TryFormatLine(text, n, ascendingFactors, out int length);
+        return new string(text[..length]);
+    }
+
+    /// <summary>The longest line a 64-bit number with <paramref name="factors"/> factors can have: 20 digits a number, ':' and a space before each factor.</summary>
+    public static int MaxLineLength(int factors) => 21 + (21 * factors);
+
+    /// <summary>
+    /// Writes GNU factor's line for a 64-bit number into <paramref name="text"/>; false (nothing written)
+    /// when it may not fit in <see cref="MaxLineLength"/> of the factor count, or there are more than
+    /// <see cref="PackedResults.MaxFactors"/> factors.
+    /// </summary>
+    public static bool TryFormatLine(Span<char> text, ulong n, ReadOnlySpan<ulong> ascendingFactors, out int length)
+    {
+        length = 0;
+        if (ascendingFactors.Length > PackedResults.MaxFactors || text.Length < MaxLineLength(ascendingFactors.Length))
+        {
+            return false;
+        }
+        n.TryFormat(text, out length, default, CultureInfo.InvariantCulture);
         text[length++] = ':';
         foreach (ulong p in ascendingFactors)
         {
@@ -193,7 +221,7 @@ internal static class ResultCheck
             p.TryFormat(text[length..], out int written, default, CultureInfo.InvariantCulture);
             length += written;
         }
-        return new string(text[..length]);
+        return true;
     }
 
     /// <summary>The factors as non-negative 64-bit values, when they all are (false otherwise, no error).</summary>

@@ -99,7 +99,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
         {
             problems.AddRange(ResultCheck.Coverage(chunk.Item, dict!));
         }
-        Settle(chunk, lines, [], problems, [], final: true, leaseId: null, session);
+        Settle(chunk, lines, null, problems, [], final: true, leaseId: null, session);
         return null;
     }
 
@@ -121,7 +121,7 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             return;
         }
         (Dictionary<BigInteger, string> lines, List<string> problems) = ResultCheck.Verify(report.Results);
-        List<(int Index, string Line)> linesAt = [];
+        VerifiedLines? linesAt = null;
         if (report.Packed is { } packed)
         {
             // The chunk's numbers are its own: a queued item is never changed, so reading it unlocked is safe.
@@ -144,14 +144,14 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
     }
 
     /// <summary>Merges what arrived into the chunk; on a final result, completes or redoes it.</summary>
-    private void Settle(ChunkLedger.Chunk chunk, Dictionary<BigInteger, string> lines, List<(int Index, string Line)> linesAt, List<string> problems,
+    private void Settle(ChunkLedger.Chunk chunk, Dictionary<BigInteger, string> lines, VerifiedLines? linesAt, List<string> problems,
         List<(BigInteger Number, WorkError Error)> errors, bool final, long? leaseId, SessionInfo session)
     {
         List<string> missing = ledger.Update(chunk, c =>
         {
-            foreach ((int index, string line) in linesAt)
+            if (linesAt is not null)
             {
-                c.SetLine(index, line);
+                c.SetLines(linesAt);
             }
             // Results by number (the seed's dicts, errors, factors past 64 bits): found by value.
             HashSet<BigInteger> wanted = lines.Count + errors.Count == 0 ? [] : [.. c.Item.Select(ChunkLedger.ToBig)];
@@ -270,46 +270,49 @@ internal sealed class ResultIntake(ChunkLedger ledger, LocalQueue<object?> jobs,
             return;
         }
         List<string> failures = chunk.PendingFailures;
-        var text = new StringBuilder();
-        ledger.Update(chunk, c =>
-        {
-            bool byValue = c.Lines.Count + c.Errors.Count > 0;
-            for (int i = 0; i < c.Item.Count; i++)
-            {
-                if (c.LinesAt?[i] is { } packedLine)
-                {
-                    text.Append(packedLine).Append('\n');
-                    continue;
-                }
-                if (!byValue)
-                {
-                    continue;
-                }
-                BigInteger n = ChunkLedger.ToBig(c.Item[i]);
-                if (c.Lines.TryGetValue(n, out string? line))
-                {
-                    text.Append(line).Append('\n');
-                }
-                else if (c.Errors.TryGetValue(n, out WorkError? error))
-                {
-                    failures.Add($"GAVE UP {n}: {error.Type}: {error.Message}");
-                    log($"gave up {n}: the worker failed on it: {error.Type}: {error.Message}");
-                }
-            }
-            return 0;
-        });
+        string text = ledger.Update(chunk, c => c.WholeTextFromOneReport() ?? AssembleText(c, failures));
         lock (_gate)
         {
             _failures.AddRange(failures);
         }
-        journal?.Done(chunk.Id, chunk.Item.Count, text.ToString(), failures);
+        journal?.Done(chunk.Id, chunk.Item.Count, text, failures);
         Interlocked.Increment(ref _chunksDone);
         Interlocked.Add(ref _numbersDone, chunk.Item.Count);
         if (session is not null)
         {
             stats.Record(session, chunk.Item.Count - chunk.PieceNumbers, time.GetUtcNow());
         }
-        output.Complete(chunk.Id, text.ToString());
+        output.Complete(chunk.Id, text);
+    }
+
+    /// <summary>The chunk's output text line by line, in chunk order (numbers given up are left out and named in <paramref name="failures"/>).</summary>
+    private string AssembleText(ChunkLedger.Chunk c, List<string> failures)
+    {
+        var text = new StringBuilder();
+        bool byValue = c.Lines.Count + c.Errors.Count > 0;
+        for (int i = 0; i < c.Item.Count; i++)
+        {
+            if (c.LinesAt?[i] is ({ } packed, int entry))
+            {
+                packed.AppendTo(text, entry);
+                continue;
+            }
+            if (!byValue)
+            {
+                continue;
+            }
+            BigInteger n = ChunkLedger.ToBig(c.Item[i]);
+            if (c.Lines.TryGetValue(n, out string? line))
+            {
+                text.Append(line).Append('\n');
+            }
+            else if (c.Errors.TryGetValue(n, out WorkError? error))
+            {
+                failures.Add($"GAVE UP {n}: {error.Type}: {error.Message}");
+                log($"gave up {n}: the worker failed on it: {error.Type}: {error.Message}");
+            }
+        }
+        return text.ToString();
     }
 
     private void TryAck(long leaseId)

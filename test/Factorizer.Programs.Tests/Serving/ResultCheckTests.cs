@@ -129,8 +129,10 @@ public class ResultCheckTests
         packed.Add(2, [1_000_006_000_009]);    // 1000003²
         packed.Add(3, [2, 1_024_651]);         // a Carmichael number
         packed.Add(4, [2, 5]);
-        (List<(int Index, string Line)> lines, List<string> problems) = ResultCheck.VerifyPacked(numbers, packed.Take());
-        Assert.Equal([(4, "10: 2 5")], lines);
+        (VerifiedLines lines, List<string> problems) = ResultCheck.VerifyPacked(numbers, packed.Take());
+        Assert.Equal(1, lines.Count);
+        Assert.Equal(4, lines.IndexAt(0));
+        Assert.Equal("10: 2 5", lines.Line(0).ToString());
         Assert.Equal(4, problems.Count);
         Assert.Contains("2047 is not prime", problems[0], StringComparison.Ordinal);
         Assert.Contains("4759123141 is not prime", problems[1], StringComparison.Ordinal);

@@ -161,6 +161,31 @@ public class ResultIntakeTests
         Assert.Empty(_intake.Failures);
     }
 
+    [Fact]
+    public async Task PackedFinalReport_WholeChunkInOrder_IsWrittenAsIs()
+    {
+        (_, long lease) = await IssueAndReserveAsync(999_999_000_001, 999_999_000_002, 1, 0, 2);
+
+        Assert.Null(_intake.Accept(PackedReport(lease, true, (0, [999_999_000_001]), (1, [2, 29, 463, 3931, 9473]), (2, []), (3, []), (4, [2])), A));
+
+        _output.Close();
+        Assert.Equal("999999000001: 999999000001\n999999000002: 2 29 463 3931 9473\n1:\n0:\n2: 2\n", _written.ToString());
+    }
+
+    [Fact]
+    public async Task PackedReports_ALineSentTwice_TheLaterCounts()
+    {
+        // A worker that resends an index in its final report (ours do not): the chunk is still written in
+        // order, each number once.
+        (_, long lease) = await IssueAndReserveAsync(6, 10, 15);
+
+        Assert.Null(_intake.Accept(PackedReport(lease, false, (0, [2, 3]), (1, [2, 5])), A));
+        Assert.Null(_intake.Accept(PackedReport(lease, true, (0, [3, 2]), (1, [5, 2]), (2, [3, 5])), A));
+
+        _output.Close();
+        Assert.Equal("6: 2 3\n10: 2 5\n15: 3 5\n", _written.ToString());
+    }
+
     public static TheoryData<byte[]> BadRecords => new()
     {
         new byte[] { 0, 2, 2 },       // truncated
