@@ -35,11 +35,7 @@ public sealed class WorkerSupervisor
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         int restarts = 0;
-        // Each slot starts its process on a thread of its own: a start costs milliseconds (the
-        // fork, the environment block), and the workers' start-up is what a short run waits for.
-        var slots = Enumerable.Range(1, _count)
-            .Select(i => Task.Run(() => RunSlotAsync(i, () => Interlocked.Increment(ref restarts) <= MaxRestarts, cancellationToken), CancellationToken.None))
-            .ToList();
+        var slots = Enumerable.Range(1, _count).Select(i => RunSlotAsync(i, () => Interlocked.Increment(ref restarts) <= MaxRestarts, cancellationToken)).ToList();
         bool[] outcomes = await Task.WhenAll(slots).ConfigureAwait(false);
         return outcomes.All(ok => ok);
     }
