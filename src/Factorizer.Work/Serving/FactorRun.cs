@@ -150,6 +150,7 @@ public sealed class FactorRun
         _status.Finish();
         _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
         await DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
+        local?.Finish(); // a local worker that never got connected (the run was that short) leaves now
         await manager.DisposeAsync().ConfigureAwait(false);
         _output.Close();
         Checkpoint(force: true);

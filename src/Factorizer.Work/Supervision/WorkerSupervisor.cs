@@ -116,6 +116,30 @@ public sealed class WorkerSupervisor
         return finished;
     }
 
+    /// <summary>
+    /// Tells every running worker the run is over (a byte on its parent-watch pipe): each says it
+    /// finished and exits at once, including one still starting or connecting to a server that
+    /// has already closed, which would otherwise retry until its reconnect time ran out.
+    /// </summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            foreach (Process p in _running)
+            {
+                try
+                {
+                    p.StandardInput.Write('\n');
+                    p.StandardInput.Flush();
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+                {
+                    // Already gone: nothing to tell.
+                }
+            }
+        }
+    }
+
     /// <summary>Kills every running worker (used on Ctrl+C or when the run is abandoned).</summary>
     public void KillAll()
     {
