@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using Factorizer.Managers.Client;
 using Factorizer.Managers.Durability;
 using Factorizer.Managers.Queues;
@@ -158,28 +157,12 @@ public sealed class QueueManager : IAsyncDisposable
     /// <summary>Starts serving on <paramref name="endPoint"/> (port 0 picks a free port); returns the bound address.</summary>
     public IPEndPoint Start(IPEndPoint endPoint)
     {
-        ThrowIfStarted();
-        return Start(ManagerServer.Listen(endPoint));
-    }
-
-    /// <summary>
-    /// Starts serving on a listener from <see cref="ManagerServer.Listen"/>, bound earlier so the port was known
-    /// before the manager was ready (peers that came meanwhile wait in its backlog); the manager owns it from here.
-    /// </summary>
-    public IPEndPoint Start(TcpListener listener)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        ThrowIfStarted();
-        _server = new ManagerServer(_options with { Registry = _registry.Build() });
-        return _server.Start(listener);
-    }
-
-    private void ThrowIfStarted()
-    {
         if (_server is not null)
         {
             throw new InvalidOperationException("the manager is already started");
         }
+        _server = new ManagerServer(_options with { Registry = _registry.Build() });
+        return _server.Start(endPoint);
     }
 
     /// <summary>Connects to a manager (ours or CPython's) as a client.</summary>

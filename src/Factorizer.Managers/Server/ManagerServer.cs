@@ -27,7 +27,7 @@ public sealed class ManagerServer : IAsyncDisposable
     // A connection thread runs the call loop and the pickle reader and writer: far less than the default 8 MiB.
     private const int OwnThreadStackSize = 256 * 1024;
 
-    /// <summary>Makes a server; call <see cref="Start(IPEndPoint)"/> to listen.</summary>
+    /// <summary>Makes a server; call <see cref="Start"/> to listen.</summary>
     public ManagerServer(ManagerServerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -57,51 +57,20 @@ public sealed class ManagerServer : IAsyncDisposable
     /// <summary>Binds <paramref name="endPoint"/> and starts accepting. Returns the bound address.</summary>
     public IPEndPoint Start(IPEndPoint endPoint)
     {
-        ThrowIfStarted();
-        return Start(Listen(endPoint));
-    }
-
-    /// <summary>
-    /// A listener bound to <paramref name="endPoint"/> (dual-mode on the IPv6 any-address) and already listening:
-    /// peers that connect wait in its backlog until <see cref="Start(TcpListener)"/> accepts them. Lets a program
-    /// learn its port (port 0 picks a free one) before it is ready to serve.
-    /// </summary>
-    public static TcpListener Listen(IPEndPoint endPoint)
-    {
         ArgumentNullException.ThrowIfNull(endPoint);
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("the server is already started");
+        }
         var listener = new TcpListener(endPoint);
         if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
         {
             listener.Server.DualMode = true;
         }
-        try
-        {
-            listener.Start(backlog: 512);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return listener;
-    }
-
-    /// <summary>Starts accepting on a listening <paramref name="listener"/> (see <see cref="Listen"/>), which the server owns from here. Returns the bound address.</summary>
-    public IPEndPoint Start(TcpListener listener)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        ThrowIfStarted();
+        listener.Start(backlog: 512);
         _listener = listener;
         _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
         return EndPoint;
-    }
-
-    private void ThrowIfStarted()
-    {
-        if (_listener is not null)
-        {
-            throw new InvalidOperationException("the server is already started");
-        }
     }
 
     private async Task AcceptLoopAsync(TcpListener listener, CancellationToken stopping)

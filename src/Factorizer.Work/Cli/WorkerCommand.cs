@@ -42,6 +42,13 @@ public static class WorkerCommand
                 // The server sees the connection close and requeues the chunk this worker held.
                 log("the process that started this worker is gone; exiting");
                 Environment.Exit(ExitCodes.Failure);
+            }, () =>
+            {
+                // The run is over (every chunk written): nothing is left to do, even for a
+                // worker that has not connected yet, so leave now rather than retry.
+                Console.Out.WriteLine(FinishedLine);
+                Console.Out.Flush();
+                Environment.Exit(WorkerLoop.Finished);
             });
         }
         var options = new WorkerOptions(

@@ -90,29 +90,25 @@ public sealed class FactorRun
         manager.RegisterQueue(JobWire.ResultQueue, new ResultSink(_intake, _log));
         manager.Register(JobWire.Status, (_, _) => _status);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Bind first and start the local workers at once: a worker process's start (a runtime, its
-        // JIT) is the longest step of a short run, and it overlaps the feeding and the manager's
-        // own start below. Connections wait in the listen backlog until the queue is filled, since
-        // the seed's Python workers quit at the first empty get.
-        TcpListener listener = Listen();
-        var endPoint = (IPEndPoint)listener.LocalEndpoint;
-        _log($"listening on {endPoint}; {_source.Count} numbers in {_feeder.ChunksTotal} chunks of {_options.ChunkSize}");
-        WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
-        Task<bool>? localRun = local?.RunAsync(stop.Token);
+        // Fill the queue before listening: the seed's Python workers quit at the first empty get.
         Task feeding = Task.Run(() => _feeder.RunAsync(stop.Token), stop.Token);
         await Task.WhenAny(_feeder.Primed, feeding).ConfigureAwait(false);
+        IPEndPoint endPoint;
         try
         {
-            manager.Start(listener);
+            endPoint = StartListening(manager);
         }
         catch
         {
-            listener.Dispose();
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(IgnoreErrors(feeding), IgnoreErrors(localRun)).ConfigureAwait(false);
+            await IgnoreErrors(feeding).ConfigureAwait(false);
             throw;
         }
         _server = manager.Server;
+        _log($"listening on {endPoint}; {_source.Count} numbers in {_feeder.ChunksTotal} chunks of {_options.ChunkSize}");
+
+        WorkerSupervisor? local = StartLocalWorkers(endPoint.Port);
+        Task<bool>? localRun = local?.RunAsync(stop.Token);
         var view = new ProgressView(Snapshot, _options, _log);
         using var viewStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         Task progress = view.RunAsync(viewStop.Token);
@@ -154,6 +150,7 @@ public sealed class FactorRun
         _status.Finish();
         _jobs.DrainWaiters(); // workers blocked in get learn at once, ask the status, and leave
         await DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
+        local?.Finish(); // a local worker that never got connected (the run was that short) leaves now
         await manager.DisposeAsync().ConfigureAwait(false);
         _output.Close();
         Checkpoint(force: true);
@@ -168,11 +165,11 @@ public sealed class FactorRun
         return new RunOutcome(_intake.Failures.Count == 0 ? RunEnd.Completed : RunEnd.Failed, _output.LinesWritten, _source.Count);
     }
 
-    private TcpListener Listen()
+    private IPEndPoint StartListening(QueueManager manager)
     {
         try
         {
-            return ManagerServer.Listen(new IPEndPoint(_options.Bind, _options.Port));
+            return manager.Start(new IPEndPoint(_options.Bind, _options.Port));
         }
         catch (SocketException e)
         {

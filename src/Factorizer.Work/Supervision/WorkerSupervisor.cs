@@ -36,11 +36,7 @@ public sealed class WorkerSupervisor
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         int restarts = 0;
-        // Each slot starts its process on a thread of its own: a start costs milliseconds (the
-        // fork, the environment block), and the workers' start-up is what a short run waits for.
-        var slots = Enumerable.Range(1, _count)
-            .Select(i => Task.Run(() => RunSlotAsync(i, () => Interlocked.Increment(ref restarts) <= MaxRestarts, cancellationToken), CancellationToken.None))
-            .ToList();
+        var slots = Enumerable.Range(1, _count).Select(i => RunSlotAsync(i, () => Interlocked.Increment(ref restarts) <= MaxRestarts, cancellationToken)).ToList();
         bool[] outcomes = await Task.WhenAll(slots).ConfigureAwait(false);
         return outcomes.All(ok => ok);
     }
@@ -137,6 +133,30 @@ public sealed class WorkerSupervisor
             catch (IOException)
             {
                 // The pipe broke with the process: what it said before still counts.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells every running worker the run is over (a byte on its parent-watch pipe): each says it
+    /// finished and exits at once, including one still starting or connecting to a server that
+    /// has already closed, which would otherwise retry until its reconnect time ran out.
+    /// </summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            foreach (Process p in _running)
+            {
+                try
+                {
+                    p.StandardInput.Write('\n');
+                    p.StandardInput.Flush();
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+                {
+                    // Already gone: nothing to tell.
+                }
             }
         }
     }
