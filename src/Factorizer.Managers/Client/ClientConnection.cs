@@ -115,59 +115,47 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// arrives and is woken by it directly: no event thread, no thread-pool hop (docs/performance.md). The send
     /// and the read complete at once in the usual case; otherwise they are waited for, also on this thread.
     /// </summary>
-    public Reply Request(Request request)
-    {
-        bool bound = BindIfBlocking();
-        try
+    public Reply Request(Request request) =>
+        OnCallingThread(request, static (connection, request) =>
         {
-            Wait(_channel.SendAsync(request.ToValue(), CancellationToken.None));
-            return ReadReply();
-        }
-        catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
-        {
-            throw new ManagerConnectionException($"connection to manager {_peer} lost: {e.Message}", e);
-        }
-        finally
-        {
-            if (bound)
-            {
-                _stream!.Release();
-            }
-        }
-    }
-
-    /// <summary>
-    /// For a synchronous call on a connection opened by <see cref="Open"/> and never used by an async call: binds
-    /// its stream to this thread for the call (blocking <c>send</c> and <c>recv</c>). True when bound.
-    /// </summary>
-    private bool BindIfBlocking()
-    {
-        if (_stream is not { NeverAsync: true })
-        {
-            return false;
-        }
-        _stream.Bind();
-        return true;
-    }
+            Wait(connection._channel.SendAsync(request.ToValue(), CancellationToken.None));
+            return connection.ReadReply();
+        });
 
     /// <summary>
     /// Sends several requests at once (one write) and reads their replies, in order, on the calling thread, as
     /// <see cref="Request(Wire.Request)"/> does for one: one round trip for the lot. The server answers them one
     /// after another exactly as if they had come one by one.
     /// </summary>
-    public Reply[] RequestAll(IReadOnlyList<Request> requests)
-    {
-        bool bound = BindIfBlocking();
-        try
+    public Reply[] RequestAll(IReadOnlyList<Request> requests) =>
+        OnCallingThread(requests, static (connection, requests) =>
         {
             byte[][] pickles = [.. requests.Select(r => PyPickle.Dumps(r.ToValue()))];
-            Wait(_channel.Frames.WriteFramesAsync(pickles, CancellationToken.None));
+            Wait(connection._channel.Frames.WriteFramesAsync(pickles, CancellationToken.None));
             var replies = new Reply[requests.Count];
             for (int i = 0; i < replies.Length; i++)
             {
-                replies[i] = ReadReply();
+                replies[i] = connection.ReadReply();
             }
             return replies;
+        });
+
+    /// <summary>
+    /// Runs a synchronous exchange on the calling thread: on a connection opened by <see cref="Open"/> and never used
+    /// by an async call, with its stream bound to this thread (blocking <c>send</c> and <c>recv</c>); a lost
+    /// connection surfaces as <see cref="ManagerConnectionException"/>.
+    /// </summary>
+    private TResult OnCallingThread<TState, TResult>(TState state, Func<ClientConnection, TState, TResult> exchange)
+    {
+        bool bound = false;
+        if (_stream is { NeverAsync: true })
+        {
+            _stream.Bind();
+            bound = true;
+        }
+        try
+        {
+            return exchange(this, state);
         }
         catch (Exception e) when (e is IOException or SocketException && e is not ManagerConnectionException)
         {

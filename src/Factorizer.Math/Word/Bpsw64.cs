@@ -13,9 +13,6 @@ namespace Factorizer.Math.Word;
 /// </summary>
 internal static class Bpsw64
 {
-    /// <summary>After this many P candidates without (D/n) = -1, check whether n is a square (then none exists).</summary>
-    internal const int TriesBeforeSquareCheck = 6;
-
     /// <summary>Exact primality of odd <paramref name="n"/> &gt;= 3 (no trial division; callers do that).</summary>
     public static bool IsPrimeOdd(ulong n)
     {
@@ -98,23 +95,10 @@ internal static class Bpsw64
     public static bool IsExtraStrongLucasProbablePrime(Montgomery64 mont)
     {
         ulong n = mont.N;
-        ulong p = 3;
-        for (int tries = 1; ; tries++, p++)
+        ulong p = BaillieParameter.Of(n);
+        if (p == 0)
         {
-            int j = Jacobi64.Symbol((p * p) - 4, n);
-            if (j == -1)
-            {
-                break;
-            }
-            if (j == 0 && (p * p) - 4 != n)
-            {
-                // P² - 4 shares a factor with n that is smaller than n.
-                return false;
-            }
-            if (tries == TriesBeforeSquareCheck && IntegerSquareRoot.IsSquare(n))
-            {
-                return false;
-            }
+            return n == 5; // some P² - 4 shares a factor with n, or n is a square; for a prime, only 5 (D = 5)
         }
         ulong two = mont.Add(mont.One, mont.One);
         ulong pm = mont.ToMontgomery(p);
