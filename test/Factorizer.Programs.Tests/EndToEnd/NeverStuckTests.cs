@@ -23,7 +23,9 @@ public class NeverStuckTests
         await using ChildProcess client = TestPrograms.StartClient(["--ip", "127.0.0.1", "--port", $"{port}", "--procs", "2", "--authkey", TestPrograms.Key, "--reconnect-for", "2"]);
         string workers = $"factor-client@{Environment.MachineName}:{client.Id}/";
         IReadOnlyList<int> pids = await ProcessTable.WaitForCountAsync(workers, 2, TestPrograms.StartTimeout);
-        await TestPrograms.WaitForProgressAsync(server, 1);
+        // Both workers have finished a chunk, so both are in work (holding the next one): with a fast kernel, waiting
+        // for the first number only could stop a worker still starting, which holds nothing for a lease to free.
+        await server.WaitForLineAsync(line => line.Contains(", 2 workers", StringComparison.Ordinal), "a progress line with 2 workers", TestPrograms.RunTimeout);
 
         int stopped = pids[0];
         ProcessTable.Signal(stopped, "STOP"); // its connection stays open: only the lease can free its chunk
